@@ -1,0 +1,25 @@
+// senti-predict: the sentiment of typed, piped or listed sentences.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <iostream>
+
+#include "senti/cli.h"
+#include "senti/log.h"
+#include "senti/predict.h"
+
+int main(int argc, char** argv) {
+  senti::PredictOptions options;
+  CLI::App app("senti-predict", "senti-predict");
+  senti::add_predict_options(app, options);
+  if (const int code = senti::parse_command_line(app, argc, argv); code >= 0) return code;
+  senti::setup_logging("senti-predict");
+  try {
+    senti::run_predict(options, std::cout);
+    return 0;
+  } catch (const std::exception& error) {
+    spdlog::error("error: {}", error.what());
+    return 1;
+  }
+}

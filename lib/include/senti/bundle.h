@@ -1,0 +1,46 @@
+#pragma once
+// A trained model on disk: a directory holding config.json (format version, hyperparameters,
+// labels, tokenizer settings, how it was trained), tokenizer.model and weights.pt.
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "senti/labels.h"
+#include "senti/model.h"
+#include "senti/tokenizer.h"
+
+namespace senti {
+
+constexpr const char* kBundleFormat = "senti-model";  ///< config.json "format"
+constexpr int kBundleFormatVersion = 1;                ///< config.json "format_version"
+constexpr const char* kConfigFile = "config.json";
+constexpr const char* kTokenizerFile = "tokenizer.model";
+constexpr const char* kWeightsFile = "weights.pt";
+
+/// A loaded model directory.
+struct ModelBundle {
+  std::string path;             ///< the directory it was loaded from
+  ModelOptions model_options;   ///< the classifier's shape
+  LabelSet labels;              ///< class names in class-id order
+  Tokenizer tokenizer;          ///< the SentencePiece model
+  SentimentClassifier model;    ///< weights loaded, in eval mode
+  int64_t max_tokens = 0;       ///< texts are cut to this many tokens
+  nlohmann::json config;        ///< the whole config.json
+};
+
+/// Writes a model directory at `dir` atomically: everything goes into a temporary sibling
+/// directory that then replaces `dir` in one rename, so readers see the old model or the new one,
+/// never a mix. An existing `dir` is replaced only when it is a senti model or empty.
+/// `config` must hold the "training" and "history" sections; this adds the rest.
+void save_bundle(const std::string& dir, SentimentClassifier& model, const Tokenizer& tokenizer,
+                 const LabelSet& labels, int64_t max_tokens, nlohmann::json config);
+
+/// Throws senti::Error when `dir` could not receive a model: it is a file, or a non-empty
+/// directory that is not a senti model (checked before training, so no run is wasted).
+void check_output_dir(const std::string& dir);
+
+/// Loads a model directory; throws senti::Error naming the directory and the file at fault when
+/// anything is missing, truncated, of another format version or inconsistent.
+ModelBundle load_bundle(const std::string& dir);
+
+}  // namespace senti

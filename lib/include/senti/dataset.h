@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "senti/options.h"
+
+namespace senti {
+
+/// One labeled text.
+struct Example {
+  std::string text;   ///< the text, valid UTF-8
+  std::string label;  ///< the label as written in the file, surrounding spaces trimmed
+  int64_t line = 0;   ///< 1-based line in the file where the record starts
+};
+
+/// Labeled texts read from a file, with what was chosen and skipped on the way.
+struct Dataset {
+  std::string path;                    ///< the file read
+  std::string text_column;             ///< name of the text column used
+  std::string label_column;            ///< name of the label column used
+  std::vector<Example> examples;       ///< rows kept
+  int64_t skipped = 0;                 ///< rows left out (empty text, missing label, ragged)
+  std::vector<int64_t> skipped_lines;  ///< line numbers of the first few rows left out
+};
+
+/// Reads `options.path` and picks the text and label columns (explicit names or indexes, or
+/// chosen from the header and contents, with the choice logged). Rows whose text or label is
+/// empty, or with too few fields, are skipped and counted (an error with `strict`). Throws
+/// senti::Error naming the file, line, column or flag.
+Dataset load_dataset(const DataOptions& options);
+
+/// Splits `examples` into (train, held out) so each label keeps its share in both; the same
+/// seed gives the same split. Every label with at least two rows has one in each part.
+std::pair<std::vector<Example>, std::vector<Example>> stratified_split(
+    const std::vector<Example>& examples, double held_out_fraction, uint64_t seed);
+
+}  // namespace senti

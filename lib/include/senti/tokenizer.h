@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace senti {
+
+/// How the SentencePiece tokenizer is trained. Defaults live here and nowhere else.
+struct TokenizerOptions {
+  std::string type = "unigram";       ///< `unigram` or `bpe`
+  int64_t vocab_size = 16000;         ///< pieces wanted; lowered automatically for small corpora
+  bool lowercase = true;              ///< case-fold text before splitting (NFKC + case folding)
+  double character_coverage = 0.9995; ///< share of characters the vocabulary must cover, (0, 1]
+  int64_t max_sentences = 2000000;    ///< training sentences SentencePiece samples at most
+
+  /// Throws senti::Error naming the flag and value when an option is out of range.
+  void validate() const;
+};
+
+/// A trained SentencePiece model. Ids 0 and 1 are reserved for padding and unknown pieces.
+///
+/// SentencePiece runs in its own link-map namespace (see lib/spm_bridge); callers never see that.
+class Tokenizer {
+ public:
+  static constexpr int64_t kPadId = 0;  ///< id of the padding piece
+  static constexpr int64_t kUnkId = 1;  ///< id of the unknown piece
+
+  /// Trains a tokenizer on `texts`. When the corpus is too small for `vocab_size`, the
+  /// vocabulary is shrunk to what the corpus supports and the actual size is logged.
+  static Tokenizer train(const std::vector<std::string>& texts, const TokenizerOptions& options,
+                         uint32_t seed);
+  /// Reads a serialized model from `path`; throws senti::Error naming the file.
+  static Tokenizer load(const std::string& path);
+  /// Builds a tokenizer from serialized model bytes; `origin` names them in errors.
+  static Tokenizer from_bytes(std::string bytes, const std::string& origin);
+
+  /// Writes the serialized model to `path`.
+  void save(const std::string& path) const;
+
+  /// The piece ids of `text` (most likely segmentation).
+  std::vector<int64_t> encode(std::string_view text) const;
+  /// The ids a model sees for `text`: cut to `max_tokens` (setting `*truncated` when it was cut)
+  /// and never empty (text with no pieces becomes one unknown piece).
+  std::vector<int64_t> encode_for_model(std::string_view text, int64_t max_tokens,
+                                        bool* truncated = nullptr) const;
+  /// One sampled segmentation of `text` (subword regularisation; unigram models only).
+  std::vector<int64_t> sample_encode(std::string_view text, float alpha) const;
+  /// The surface string of piece `id` (with SentencePiece's U+2581 word-boundary marker).
+  std::string piece(int64_t id) const;
+  /// Number of pieces, including the reserved ones.
+  int64_t vocab_size() const;
+  /// The serialized model.
+  const std::string& bytes() const;
+
+  /// Seeds SentencePiece's random generator (training and sampling).
+  static void seed(uint32_t seed);
+
+ private:
+  struct Impl;
+  explicit Tokenizer(std::shared_ptr<const Impl> impl);
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace senti

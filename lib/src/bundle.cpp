@@ -1,0 +1,237 @@
+#include "senti/bundle.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <torch/serialize.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "senti/error.h"
+
+namespace senti {
+namespace fs = std::filesystem;
+namespace {
+
+nlohmann::json model_options_to_json(const ModelOptions& options) {
+  return {{"embedding_dim", options.embedding_dim}, {"encoder", options.encoder},
+          {"kernel_size", options.kernel_size},     {"attention_dim", options.attention_dim},
+          {"attention_heads", options.attention_heads}, {"dropout", options.dropout},
+          {"vocab_size", options.vocab_size},       {"num_classes", options.num_classes}};
+}
+
+ModelOptions model_options_from_json(const nlohmann::json& json) {
+  ModelOptions options;
+  options.embedding_dim = json.at("embedding_dim").get<int64_t>();
+  options.encoder = json.at("encoder").get<std::string>();
+  options.kernel_size = json.at("kernel_size").get<int64_t>();
+  options.attention_dim = json.at("attention_dim").get<int64_t>();
+  options.attention_heads = json.at("attention_heads").get<int64_t>();
+  options.dropout = json.at("dropout").get<double>();
+  options.vocab_size = json.at("vocab_size").get<int64_t>();
+  options.num_classes = json.at("num_classes").get<int64_t>();
+  return options;
+}
+
+void sync_path(const fs::path& path, bool directory) {
+  const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+bool is_model_dir(const fs::path& dir) {
+  return fs::is_regular_file(dir / kConfigFile) || fs::is_regular_file(dir / kWeightsFile);
+}
+
+fs::path temporary_sibling(const fs::path& target, const std::string& tag) {
+  std::random_device device;
+  const auto name = "." + target.filename().string() + "." + tag + "-" +
+                    std::to_string(::getpid()) + "-" + std::to_string(device() % 1000000);
+  return target.parent_path() / name;
+}
+
+fs::path output_path(const std::string& dir) {
+  fs::path target = fs::absolute(fs::path(dir)).lexically_normal();
+  if (target.filename().empty()) target = target.parent_path();
+  return target;
+}
+
+}  // namespace
+
+void check_output_dir(const std::string& dir) {
+  const fs::path target = output_path(dir);
+  std::error_code error;
+  if (fs::exists(target, error)) {
+    if (!fs::is_directory(target)) throw Error("--out: " + dir + " exists and is not a directory");
+    if (!fs::is_empty(target, error) && !is_model_dir(target)) {
+      throw Error("--out: " + dir +
+                  " is a non-empty directory that is not a senti model; refusing to replace it");
+    }
+  }
+  fs::path parent = target.parent_path();
+  while (!parent.empty() && !fs::exists(parent, error)) parent = parent.parent_path();
+  if (!parent.empty() && (!fs::is_directory(parent) || ::access(parent.c_str(), W_OK) != 0)) {
+    throw Error("--out: cannot write to " + parent.string() + " (not a writable directory)");
+  }
+}
+
+void save_bundle(const std::string& dir, SentimentClassifier& model, const Tokenizer& tokenizer,
+                 const LabelSet& labels, int64_t max_tokens, nlohmann::json config) {
+  check_output_dir(dir);
+  const fs::path target = output_path(dir);
+  std::error_code error;
+  fs::create_directories(target.parent_path(), error);
+  if (error) {
+    throw Error("--out: cannot create " + target.parent_path().string() + ": " + error.message());
+  }
+
+  const fs::path staging = temporary_sibling(target, "tmp");
+  if (!fs::create_directory(staging, error)) {
+    throw Error("--out: cannot create a directory beside " + dir + " (" + error.message() + ")");
+  }
+  try {
+    config["format"] = kBundleFormat;
+    config["format_version"] = kBundleFormatVersion;
+    config["labels"] = labels.names();
+    config["model"] = model_options_to_json(model->options);
+    config["tokenizer"]["file"] = kTokenizerFile;
+    config["tokenizer"]["pieces"] = tokenizer.vocab_size();
+    config["tokenizer"]["max_tokens"] = max_tokens;
+    config["weights"] = kWeightsFile;
+
+    tokenizer.save((staging / kTokenizerFile).string());
+    {
+      // Weights are always stored on the CPU so any machine can load them.
+      auto cpu_model = std::dynamic_pointer_cast<SentimentClassifierImpl>(model->clone(torch::kCPU));
+      torch::save(SentimentClassifier(cpu_model), (staging / kWeightsFile).string());
+    }
+    {
+      std::ofstream out(staging / kConfigFile);
+      out << config.dump(2) << "\n";
+      if (!out.flush()) throw Error("--out: cannot write " + (staging / kConfigFile).string());
+    }
+    for (const char* file : {kTokenizerFile, kWeightsFile, kConfigFile}) {
+      sync_path(staging / file, /*directory=*/false);
+    }
+    sync_path(staging, /*directory=*/true);
+
+    if (fs::exists(target)) {
+      // Swap the directories in one step, so `dir` always holds a complete model.
+      if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0) {
+        throw Error("--out: cannot replace " + dir + ": " + std::strerror(errno));
+      }
+      fs::remove_all(staging, error);  // now the previous model
+    } else if (::rename(staging.c_str(), target.c_str()) != 0) {
+      throw Error("--out: cannot create " + dir + ": " + std::strerror(errno));
+    }
+    sync_path(target.parent_path(), /*directory=*/true);
+  } catch (...) {
+    fs::remove_all(staging, error);
+    throw;
+  }
+}
+
+ModelBundle load_bundle(const std::string& dir) {
+  const fs::path root(dir);
+  if (!fs::exists(root)) throw Error("--model: " + dir + " does not exist");
+  if (!fs::is_directory(root)) throw Error("--model: " + dir + " is not a directory");
+  const fs::path config_path = root / kConfigFile;
+  if (!fs::is_regular_file(config_path)) {
+    throw Error("--model: " + dir + " is not a senti model directory (no " + kConfigFile + ")");
+  }
+  nlohmann::json config;
+  {
+    std::ifstream in(config_path);
+    if (!in) throw Error(config_path.string() + ": cannot open for reading");
+    try {
+      config = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& parse_error) {
+      throw Error(config_path.string() + ": not valid JSON (" + parse_error.what() + ")");
+    }
+  }
+  if (!config.is_object() || config.value("format", std::string()) != kBundleFormat) {
+    throw Error(config_path.string() + ": not a senti model config (\"format\" is not \"" +
+                kBundleFormat + "\")");
+  }
+  if (!config.contains("format_version") || !config["format_version"].is_number_integer()) {
+    throw Error(config_path.string() + ": missing integer \"format_version\"");
+  }
+  const int version = config["format_version"].get<int>();
+  if (version != kBundleFormatVersion) {
+    throw Error(config_path.string() + ": model format version " + std::to_string(version) +
+                " is not supported by this senti (it reads version " +
+                std::to_string(kBundleFormatVersion) + "); " +
+                (version > kBundleFormatVersion ? "upgrade senti" : "retrain the model"));
+  }
+
+  ModelOptions options;
+  std::vector<std::string> label_names;
+  int64_t max_tokens = 0;
+  try {
+    options = model_options_from_json(config.at("model"));
+    label_names = config.at("labels").get<std::vector<std::string>>();
+    max_tokens = config.at("tokenizer").at("max_tokens").get<int64_t>();
+  } catch (const nlohmann::json::exception& shape_error) {
+    throw Error(config_path.string() + ": malformed model config (" + shape_error.what() + ")");
+  }
+  LabelSet labels;
+  try {
+    labels = LabelSet::from_ordered(label_names);
+  } catch (const Error& label_error) {
+    throw Error(config_path.string() + ": " + label_error.what());
+  }
+  if (labels.size() != options.num_classes) {
+    throw Error(config_path.string() + ": lists " + std::to_string(labels.size()) +
+                " labels but the model has " + std::to_string(options.num_classes) + " classes");
+  }
+  if (max_tokens < 1) throw Error(config_path.string() + ": tokenizer.max_tokens must be >= 1");
+
+  const fs::path tokenizer_path = root / kTokenizerFile;
+  if (!fs::is_regular_file(tokenizer_path)) {
+    throw Error("--model: " + dir + " lacks " + kTokenizerFile);
+  }
+  Tokenizer tokenizer = Tokenizer::load(tokenizer_path.string());
+  if (tokenizer.vocab_size() != options.vocab_size) {
+    throw Error(tokenizer_path.string() + ": has " + std::to_string(tokenizer.vocab_size()) +
+                " pieces but config.json says " + std::to_string(options.vocab_size));
+  }
+
+  const fs::path weights_path = root / kWeightsFile;
+  if (!fs::is_regular_file(weights_path)) throw Error("--model: " + dir + " lacks " + kWeightsFile);
+  SentimentClassifier model{nullptr};
+  try {
+    model = SentimentClassifier(options);
+  } catch (const c10::Error& option_error) {
+    throw Error(config_path.string() + ": invalid model settings (" +
+                option_error.what_without_backtrace() + ")");
+  }
+  // torch::load replaces tensors wholesale, whatever their shape; check shapes ourselves.
+  std::vector<std::vector<int64_t>> expected;
+  for (const auto& parameter : model->parameters()) expected.push_back(parameter.sizes().vec());
+  try {
+    torch::load(model, weights_path.string());
+  } catch (const c10::Error& load_error) {
+    throw Error(weights_path.string() + ": cannot read weights (truncated or not a senti weights "
+                "file): " + std::string(load_error.what_without_backtrace()).substr(0, 200));
+  }
+  const auto parameters = model->parameters();
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    if (parameters[i].sizes().vec() != expected[i]) {
+      throw Error(weights_path.string() + ": weights do not match config.json (a tensor has shape " +
+                  c10::str(parameters[i].sizes()) + ", expected " + c10::str(c10::IntArrayRef(expected[i])) +
+                  ")");
+    }
+  }
+  model->eval();
+  return ModelBundle{dir, options, std::move(labels), std::move(tokenizer), model, max_tokens,
+                     std::move(config)};
+}
+
+}  // namespace senti

@@ -1,0 +1,136 @@
+#include "senti/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+#include <thread>
+
+namespace senti {
+namespace {
+
+std::string threads_help() {
+  return fmt::format("CPU threads; 0 uses all cores ({} here)",
+                     std::max(1u, std::thread::hardware_concurrency()));
+}
+
+void add_data_options(CLI::App& app, DataOptions& data, const std::string& what) {
+  app.add_option("--data", data.path, what + " (CSV, or TSV by .tsv extension)")->required();
+  app.add_option("--delimiter", data.delimiter,
+                 "field separator, one character or 'tab' (default: from the file extension)");
+  app.add_option("--text-column", data.text_column,
+                 "text column by name or 0-based index (default: the column with the longest "
+                 "values)");
+  app.add_option("--label-column", data.label_column,
+                 "label column by name or 0-based index (default: one named "
+                 "label/sentiment/polarity/class/target/...)");
+  app.add_flag("--strict", data.strict,
+               "stop with an error at a row with empty text or label instead of skipping it");
+}
+
+void add_version(CLI::App& app) { app.set_version_flag("--version", std::string(SENTI_VERSION)); }
+
+}  // namespace
+
+void add_train_options(CLI::App& app, TrainOptions& options) {
+  app.description("Train a sentiment classifier on a labeled CSV and write a model directory.");
+  app.option_defaults()->always_capture_default();
+  add_version(app);
+  add_data_options(app, options.data, "training data");
+  app.add_option("--out", options.out, "model directory to write (replaced atomically)")
+      ->required();
+  app.add_option("--valid", options.valid_path,
+                 "validation file for choosing the best epoch (same columns as --data)");
+  app.add_option("--valid-split", options.valid_split,
+                 "share of --data held out for validation when --valid is not given (0: none)");
+
+  auto& tokenizer = options.tokenizer;
+  app.add_option("--tokenizer-type", tokenizer.type, "SentencePiece model: unigram or bpe");
+  app.add_option("--vocab-size", tokenizer.vocab_size,
+                 "tokenizer vocabulary size (lowered automatically for small corpora)");
+  app.add_option("--max-tokens", options.training.max_tokens,
+                 "tokens kept per text; longer texts are truncated");
+  app.add_flag("!--keep-case", tokenizer.lowercase,
+               "keep letter case (default: fold case, which suits small data)");
+
+  auto& model = options.model;
+  app.add_option("--dim", model.embedding_dim, "width of token vectors");
+  app.add_option("--encoder", model.encoder,
+                 "context encoder between embedding and pooling: none, conv or gru");
+  app.add_option("--kernel-size", model.kernel_size, "window of the conv encoder, in tokens");
+  app.add_option("--attention-dim", model.attention_dim, "hidden width of the attention scorer");
+  app.add_option("--attention-heads", model.attention_heads, "attention pooling heads");
+  app.add_option("--dropout", model.dropout, "dropout on embeddings and pooled features");
+
+  auto& training = options.training;
+  app.add_option("--epochs", training.epochs, "passes over the training data");
+  app.add_option("--batch-size", training.batch_size, "examples per step");
+  app.add_option("--lr", training.learning_rate, "peak learning rate");
+  app.add_option("--weight-decay", training.weight_decay, "weight decay");
+  app.add_option("--optimizer", training.optimizer, "adam or adamw");
+  app.add_option("--clip-norm", training.clip_norm, "gradient norm clipping (0: off)");
+  app.add_option("--warmup", training.warmup, "share of steps for learning-rate warm-up");
+  app.add_option("--label-smoothing", training.label_smoothing, "label smoothing");
+  app.add_option("--token-dropout", training.token_dropout,
+                 "share of tokens hidden (as <unk>) while training");
+  app.add_option("--class-weights", training.class_weights,
+                 "none, or balanced to weight classes by inverse frequency");
+  app.add_option("--patience", training.patience,
+                 "stop after this many epochs without validation gain (0: never)");
+  app.add_option("--seed", training.seed,
+                 "random seed; with --threads 1 the same seed gives the same model");
+  app.add_option("--threads", training.threads, threads_help());
+  app.add_option("--device", training.device, "cpu, or cuda when LibTorch was built with it");
+  app.add_flag("-q,--quiet", options.quiet, "no progress output, only the summary");
+}
+
+void add_eval_options(CLI::App& app, EvalOptions& options) {
+  app.description("Evaluate a trained model on a labeled CSV: accuracy, per-class precision, "
+                  "recall, F1 and the confusion matrix.");
+  app.option_defaults()->always_capture_default();
+  add_version(app);
+  app.add_option("--model", options.model_dir, "model directory written by senti-train")
+      ->required();
+  add_data_options(app, options.data, "labeled test data");
+  app.add_option("--json", options.json_path, "also write the metrics as JSON to this file");
+  app.add_option("--errors", options.errors_path,
+                 "write misclassified rows (text, gold, predicted, probability) as CSV");
+  app.add_option("--batch-size", options.batch_size, "texts per forward pass");
+  app.add_option("--threads", options.threads, threads_help());
+}
+
+void add_predict_options(CLI::App& app, PredictOptions& options) {
+  app.description("Predict the sentiment of texts: typed at a prompt, piped one per line, or "
+                  "read from --input.");
+  app.option_defaults()->always_capture_default();
+  add_version(app);
+  app.add_option("--model", options.model_dir, "model directory written by senti-train")
+      ->required();
+  app.add_option("--input", options.input_path, "read texts from this file, one per line");
+  app.add_option("--format", options.format, "output: text, json (one object per line) or csv");
+  app.add_option("--top-k", options.top_k, "labels shown per text, most probable first");
+  app.add_flag("--all-scores", options.all_scores, "show every label's probability");
+  app.add_flag("--explain", options.explain,
+               "show each token's attention weight (where the model looked)");
+  app.add_option("--color", options.color, "shade --explain output: auto, always or never");
+  app.add_option("--batch-size", options.batch_size, "texts per forward pass");
+  app.add_option("--threads", options.threads, threads_help());
+}
+
+int parse_command_line(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
+  } catch (const CLI::ParseError& error) {
+    std::cerr << app.get_name() << ": error: " << error.what() << " (see --help)\n";
+    return 2;
+  }
+  return -1;
+}
+
+}  // namespace senti

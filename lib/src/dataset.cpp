@@ -1,0 +1,231 @@
+#include "senti/dataset.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+
+#include "senti/csv.h"
+#include "senti/error.h"
+#include "senti/utf8.h"
+
+namespace senti {
+namespace {
+
+constexpr size_t kSkippedLinesKept = 5;
+constexpr size_t kRowsSampledForChoice = 2000;
+
+// Header names that mark a label column, most telling first.
+const char* const kLabelNames[] = {"label",  "labels", "sentiment", "polarity", "class",
+                                   "target", "rating", "stars",     "score",    "y",
+                                   "category", "emotion"};
+
+std::string trim(const std::string& text) {
+  const auto is_space = [](unsigned char c) { return std::isspace(c) != 0; };
+  auto begin = std::find_if_not(text.begin(), text.end(), is_space);
+  auto end = std::find_if_not(text.rbegin(), text.rend(), is_space).base();
+  return begin < end ? std::string(begin, end) : std::string();
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string list_columns(const std::vector<std::string>& header) {
+  std::string list;
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (i > 0) list += ", ";
+    list += std::to_string(i) + ":'" + header[i] + "'";
+  }
+  return list;
+}
+
+// Resolves an explicit column given by name (exact, then case-insensitive) or 0-based index.
+size_t resolve_column(const std::string& spec, const std::vector<std::string>& header,
+                      const std::string& flag, const std::string& path) {
+  std::vector<size_t> exact, folded;
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (trim(header[i]) == spec) exact.push_back(i);
+    if (lower(trim(header[i])) == lower(spec)) folded.push_back(i);
+  }
+  const auto& matches = exact.empty() ? folded : exact;
+  if (matches.size() > 1) {
+    throw Error(flag + ": column name '" + spec + "' appears " + std::to_string(matches.size()) +
+                " times in the header of " + path + "; give its 0-based index instead");
+  }
+  if (matches.size() == 1) return matches.front();
+  if (!spec.empty() && std::all_of(spec.begin(), spec.end(), ::isdigit) && spec.size() < 10) {
+    const size_t index = std::stoul(spec);
+    if (index < header.size()) return index;
+    throw Error(flag + ": column index " + spec + " is out of range; " + path + " has " +
+                std::to_string(header.size()) + " columns (" + list_columns(header) + ")");
+  }
+  throw Error(flag + ": no column named '" + spec + "' in " + path + " (columns: " +
+              list_columns(header) + ")");
+}
+
+std::optional<size_t> label_column_by_name(const std::vector<std::string>& header) {
+  for (const char* name : kLabelNames) {
+    for (size_t i = 0; i < header.size(); ++i) {
+      if (lower(trim(header[i])) == name) return i;
+    }
+  }
+  return std::nullopt;
+}
+
+double mean_length(const CsvTable& table, size_t column) {
+  double total = 0;
+  size_t count = 0;
+  for (size_t r = 0; r < table.records.size() && r < kRowsSampledForChoice; ++r) {
+    const auto& fields = table.records[r].fields;
+    if (column < fields.size()) total += static_cast<double>(fields[column].size());
+    ++count;
+  }
+  return count == 0 ? 0.0 : total / static_cast<double>(count);
+}
+
+size_t distinct_values(const CsvTable& table, size_t column) {
+  std::set<std::string> values;
+  for (size_t r = 0; r < table.records.size() && r < kRowsSampledForChoice; ++r) {
+    const auto& fields = table.records[r].fields;
+    if (column < fields.size()) values.insert(trim(fields[column]));
+  }
+  return values.size();
+}
+
+}  // namespace
+
+Dataset load_dataset(const DataOptions& options) {
+  options.validate();
+  const CsvTable table = read_csv(options.path, options.resolved_delimiter());
+  const auto& header = table.header;
+  if (header.size() < 2) {
+    throw Error(options.path + ": needs a text and a label column, but the header has " +
+                std::to_string(header.size()) + " column (" + list_columns(header) +
+                "); is the delimiter right? (--delimiter)");
+  }
+  if (table.records.empty()) throw Error(options.path + ": has a header but no data rows");
+
+  std::optional<size_t> label_index, text_index;
+  if (!options.label_column.empty()) {
+    label_index = resolve_column(options.label_column, header, "--label-column", options.path);
+  }
+  if (!options.text_column.empty()) {
+    text_index = resolve_column(options.text_column, header, "--text-column", options.path);
+  }
+  const bool label_chosen = !label_index, text_chosen = !text_index;
+  if (!label_index) {
+    label_index = label_column_by_name(header);
+    if (label_index && text_index && *label_index == *text_index) label_index.reset();
+  }
+  if (!text_index) {
+    // The text is the column with the longest values that is not the label.
+    double longest = -1;
+    for (size_t i = 0; i < header.size(); ++i) {
+      if (label_index && i == *label_index) continue;
+      const double length = mean_length(table, i);
+      if (length > longest) {
+        longest = length;
+        text_index = i;
+      }
+    }
+  }
+  if (!label_index) {
+    // No telling name: the label is the other column with the fewest distinct values.
+    size_t fewest = SIZE_MAX;
+    for (size_t i = 0; i < header.size(); ++i) {
+      if (i == *text_index) continue;
+      const size_t distinct = distinct_values(table, i);
+      if (distinct < fewest) {
+        fewest = distinct;
+        label_index = i;
+      }
+    }
+  }
+  if (*label_index == *text_index) {
+    throw Error("--text-column and --label-column both name column " +
+                std::to_string(*text_index) + " ('" + header[*text_index] + "') of " +
+                options.path);
+  }
+  if (text_chosen || label_chosen) {
+    spdlog::info("{}: using column '{}' as text and '{}' as label{}", options.path,
+                 header[*text_index], header[*label_index],
+                 " (set --text-column/--label-column to choose others)");
+  }
+
+  Dataset dataset;
+  dataset.path = options.path;
+  dataset.text_column = header[*text_index];
+  dataset.label_column = header[*label_index];
+  dataset.examples.reserve(table.records.size());
+  const size_t needed = std::max(*text_index, *label_index) + 1;
+  for (const auto& record : table.records) {
+    std::string problem;
+    Example example;
+    if (record.fields.size() < needed) {
+      problem = "has " + std::to_string(record.fields.size()) + " fields, expected " +
+                std::to_string(header.size());
+    } else {
+      example.text = trim(sanitize_utf8(record.fields[*text_index]));
+      example.label = trim(sanitize_utf8(record.fields[*label_index]));
+      if (example.text.empty()) problem = "has empty text";
+      else if (example.label.empty()) problem = "has an empty label";
+    }
+    if (!problem.empty()) {
+      if (options.strict) {
+        throw Error(options.path + ":" + std::to_string(record.line) + ": row " + problem +
+                    " (drop --strict to skip such rows)");
+      }
+      ++dataset.skipped;
+      if (dataset.skipped_lines.size() < kSkippedLinesKept) {
+        dataset.skipped_lines.push_back(record.line);
+      }
+      continue;
+    }
+    example.line = record.line;
+    dataset.examples.push_back(std::move(example));
+  }
+  if (dataset.skipped > 0) {
+    std::string lines;
+    for (int64_t line : dataset.skipped_lines) lines += (lines.empty() ? "" : ", ") + std::to_string(line);
+    spdlog::warn("{}: skipped {} row(s) with empty text, empty label or too few fields (lines {}{})",
+                 options.path, dataset.skipped, lines,
+                 dataset.skipped > static_cast<int64_t>(dataset.skipped_lines.size()) ? ", ..." : "");
+  }
+  if (dataset.examples.empty()) {
+    throw Error(options.path + ": no usable rows: all " + std::to_string(dataset.skipped) +
+                " rows have empty text or label in columns '" + dataset.text_column + "'/'" +
+                dataset.label_column + "'");
+  }
+  return dataset;
+}
+
+std::pair<std::vector<Example>, std::vector<Example>> stratified_split(
+    const std::vector<Example>& examples, double held_out_fraction, uint64_t seed) {
+  std::map<std::string, std::vector<size_t>> by_label;
+  for (size_t i = 0; i < examples.size(); ++i) by_label[examples[i].label].push_back(i);
+  std::mt19937_64 rng(seed);
+  std::vector<char> held_out(examples.size(), 0);
+  for (auto& [label, indexes] : by_label) {
+    std::shuffle(indexes.begin(), indexes.end(), rng);
+    const size_t n = indexes.size();
+    if (n < 2) continue;
+    size_t take = static_cast<size_t>(std::llround(static_cast<double>(n) * held_out_fraction));
+    take = std::clamp<size_t>(take, 1, n - 1);
+    for (size_t k = 0; k < take; ++k) held_out[indexes[k]] = 1;
+  }
+  std::pair<std::vector<Example>, std::vector<Example>> parts;
+  for (size_t i = 0; i < examples.size(); ++i) {
+    (held_out[i] ? parts.second : parts.first).push_back(examples[i]);
+  }
+  return parts;
+}
+
+}  // namespace senti

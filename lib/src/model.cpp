@@ -1,0 +1,164 @@
+#include "senti/model.h"
+
+#include <torch/nn/functional/activation.h>
+#include <torch/nn/init.h>
+#include <torch/nn/utils/rnn.h>
+
+#include <limits>
+#include <ostream>
+
+namespace senti {
+
+AttentionPoolingImpl::AttentionPoolingImpl(AttentionPoolingOptions options_)
+    : options(std::move(options_)) {
+  reset();
+}
+
+void AttentionPoolingImpl::reset() {
+  TORCH_CHECK(options.input_dim() > 0, "AttentionPooling: input_dim must be positive, got ",
+              options.input_dim());
+  TORCH_CHECK(options.attention_dim() > 0,
+              "AttentionPooling: attention_dim must be positive, got ", options.attention_dim());
+  TORCH_CHECK(options.heads() > 0, "AttentionPooling: heads must be positive, got ",
+              options.heads());
+  projection = register_module(
+      "projection", torch::nn::Linear(options.input_dim(), options.attention_dim()));
+  scorer = register_module(
+      "scorer",
+      torch::nn::Linear(torch::nn::LinearOptions(options.attention_dim(), options.heads())
+                            .bias(false)));
+}
+
+void AttentionPoolingImpl::pretty_print(std::ostream& stream) const {
+  stream << "senti::AttentionPooling(input_dim=" << options.input_dim()
+         << ", attention_dim=" << options.attention_dim() << ", heads=" << options.heads() << ")";
+}
+
+PoolingOutput AttentionPoolingImpl::forward(const torch::Tensor& inputs,
+                                            const torch::Tensor& mask) {
+  TORCH_CHECK(inputs.dim() == 3, "AttentionPooling: expected [batch, tokens, dim], got ",
+              inputs.sizes());
+  // [batch, tokens, heads] -> [batch, heads, tokens]
+  auto scores = scorer(torch::tanh(projection(inputs))).transpose(1, 2);
+  const auto keep = mask.unsqueeze(1);  // [batch, 1, tokens]
+  scores = scores.masked_fill(keep.logical_not(), -std::numeric_limits<float>::infinity());
+  // exp(-inf) is exactly 0, so padding gets exactly zero weight; the second fill also turns the
+  // NaNs of a row with no real token into zeros.
+  auto weights = torch::softmax(scores, /*dim=*/-1).masked_fill(keep.logical_not(), 0.0);
+  auto pooled = torch::bmm(weights, inputs);  // [batch, heads, dim]
+  return {pooled.reshape({inputs.size(0), -1}), weights};
+}
+
+ConvEncoderImpl::ConvEncoderImpl(ConvEncoderOptions options_) : options(std::move(options_)) {
+  reset();
+}
+
+void ConvEncoderImpl::reset() {
+  TORCH_CHECK(options.dim() > 0, "ConvEncoder: dim must be positive, got ", options.dim());
+  TORCH_CHECK(options.kernel_size() > 0 && options.kernel_size() % 2 == 1,
+              "ConvEncoder: kernel_size must be odd and positive, got ", options.kernel_size());
+  conv = register_module(
+      "conv", torch::nn::Conv1d(torch::nn::Conv1dOptions(options.dim(), options.dim(),
+                                                         options.kernel_size())
+                                    .padding(options.kernel_size() / 2)));
+  norm = register_module("norm",
+                         torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.dim()})));
+  dropout = register_module("dropout", torch::nn::Dropout(options.dropout()));
+}
+
+void ConvEncoderImpl::pretty_print(std::ostream& stream) const {
+  stream << "senti::ConvEncoder(dim=" << options.dim() << ", kernel_size=" << options.kernel_size()
+         << ", dropout=" << options.dropout() << ")";
+}
+
+torch::Tensor ConvEncoderImpl::forward(const torch::Tensor& inputs, const torch::Tensor& mask) {
+  const auto keep = mask.unsqueeze(-1).to(inputs.dtype());
+  auto convolved = conv(inputs.transpose(1, 2)).transpose(1, 2);
+  auto outputs = norm(inputs + dropout(torch::nn::functional::gelu(convolved)));
+  return outputs * keep;
+}
+
+GruEncoderImpl::GruEncoderImpl(GruEncoderOptions options_) : options(std::move(options_)) {
+  reset();
+}
+
+void GruEncoderImpl::reset() {
+  TORCH_CHECK(options.dim() > 1 && options.dim() % 2 == 0,
+              "GruEncoder: dim must be even and at least 2, got ", options.dim());
+  gru = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(options.dim(), options.dim() / 2)
+                                                  .batch_first(true)
+                                                  .bidirectional(true)));
+}
+
+void GruEncoderImpl::pretty_print(std::ostream& stream) const {
+  stream << "senti::GruEncoder(dim=" << options.dim() << ", bidirectional)";
+}
+
+torch::Tensor GruEncoderImpl::forward(const torch::Tensor& inputs, const torch::Tensor& mask) {
+  namespace rnn = torch::nn::utils::rnn;
+  const auto lengths = mask.sum(/*dim=*/1).clamp_min(1).to(torch::kCPU);
+  auto packed = rnn::pack_padded_sequence(inputs, lengths, /*batch_first=*/true,
+                                          /*enforce_sorted=*/false);
+  auto output = std::get<0>(gru->forward_with_packed_input(packed));
+  auto padded = std::get<0>(rnn::pad_packed_sequence(output, /*batch_first=*/true,
+                                                     /*padding_value=*/0.0,
+                                                     /*total_length=*/inputs.size(1)));
+  return padded;
+}
+
+SentimentClassifierImpl::SentimentClassifierImpl(ModelOptions options_)
+    : options(std::move(options_)) {
+  reset();
+}
+
+void SentimentClassifierImpl::reset() {
+  TORCH_CHECK(options.vocab_size > 1, "SentimentClassifier: vocab_size must be > 1, got ",
+              options.vocab_size);
+  TORCH_CHECK(options.num_classes > 1, "SentimentClassifier: num_classes must be > 1, got ",
+              options.num_classes);
+  TORCH_CHECK(options.encoder == "none" || options.encoder == "conv" || options.encoder == "gru",
+              "SentimentClassifier: unknown encoder '", options.encoder, "'");
+  embedding = register_module(
+      "embedding",
+      torch::nn::Embedding(torch::nn::EmbeddingOptions(options.vocab_size, options.embedding_dim)
+                               .padding_idx(0)));
+  {
+    // Small initial vectors train faster than LibTorch's N(0, 1); row 0 (padding) stays zero.
+    torch::NoGradGuard no_grad;
+    torch::nn::init::normal_(embedding->weight, /*mean=*/0.0, /*std=*/0.1);
+    embedding->weight[0].zero_();
+  }
+  dropout = register_module("dropout", torch::nn::Dropout(options.dropout));
+  if (options.encoder == "conv") {
+    conv = register_module("conv", ConvEncoder(ConvEncoderOptions(options.embedding_dim)
+                                                   .kernel_size(options.kernel_size)
+                                                   .dropout(options.dropout)));
+  } else if (options.encoder == "gru") {
+    gru = register_module("gru", GruEncoder(GruEncoderOptions(options.embedding_dim)));
+  }
+  pooling = register_module("pooling", AttentionPooling(AttentionPoolingOptions(options.embedding_dim)
+                                                            .attention_dim(options.attention_dim)
+                                                            .heads(options.attention_heads)));
+  output = register_module("output",
+                           torch::nn::Linear(options.embedding_dim * options.attention_heads,
+                                             options.num_classes));
+}
+
+void SentimentClassifierImpl::pretty_print(std::ostream& stream) const {
+  stream << "senti::SentimentClassifier(vocab_size=" << options.vocab_size
+         << ", dim=" << options.embedding_dim << ", encoder=" << options.encoder
+         << ", heads=" << options.attention_heads << ", classes=" << options.num_classes << ")";
+}
+
+ClassifierOutput SentimentClassifierImpl::forward(const torch::Tensor& ids) {
+  TORCH_CHECK(ids.dim() == 2, "SentimentClassifier: expected ids [batch, tokens], got ",
+              ids.sizes());
+  const auto mask = ids.ne(0);
+  auto hidden = dropout(embedding(ids));
+  if (conv) hidden = conv(hidden, mask);
+  if (gru) hidden = gru(hidden, mask);
+  auto pooled = pooling(hidden, mask);
+  return {output(dropout(pooled.pooled)), pooled.weights};
+}
+
+}  // namespace senti

@@ -1,0 +1,271 @@
+#include "senti/predict.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <numeric>
+
+#include "senti/csv.h"
+#include "senti/error.h"
+#include "senti/log.h"
+#include "senti/predictor.h"
+#include "senti/render.h"
+#include "senti/utf8.h"
+
+namespace senti {
+namespace {
+
+// Reads lines from a file descriptor and hands out whatever complete lines are available, so a
+// pipe that delivers one sentence at a time is answered at once while a file is read in batches.
+class LineReader {
+ public:
+  explicit LineReader(int fd) : fd_(fd) {}
+
+  /// Appends up to `limit` lines to `lines`, blocking only while no complete line is available.
+  /// Returns false at end of input with nothing appended.
+  bool next_batch(std::vector<std::string>& lines, size_t limit) {
+    while (lines.size() < limit) {
+      if (take_line(lines)) continue;
+      if (eof_) {
+        if (!pending_.empty()) {
+          lines.push_back(std::move(pending_));
+          pending_.clear();
+        }
+        break;
+      }
+      // Block for more input only when we have nothing to answer yet.
+      if (!lines.empty() && !readable_now()) break;
+      fill();
+    }
+    return !lines.empty();
+  }
+
+ private:
+  bool take_line(std::vector<std::string>& lines) {
+    const auto newline = pending_.find('\n', scanned_);
+    if (newline == std::string::npos) {
+      scanned_ = pending_.size();
+      return false;
+    }
+    std::string line = pending_.substr(0, newline);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    pending_.erase(0, newline + 1);
+    scanned_ = 0;
+    lines.push_back(std::move(line));
+    return true;
+  }
+
+  bool readable_now() const {
+    pollfd descriptor{fd_, POLLIN, 0};
+    return ::poll(&descriptor, 1, 0) > 0;
+  }
+
+  void fill() {
+    char buffer[1 << 16];
+    ssize_t count;
+    do {
+      count = ::read(fd_, buffer, sizeof(buffer));
+    } while (count < 0 && errno == EINTR);
+    if (count < 0) throw Error(std::string("cannot read input: ") + std::strerror(errno));
+    if (count == 0) eof_ = true;
+    pending_.append(buffer, static_cast<size_t>(count));
+  }
+
+  int fd_;
+  std::string pending_;
+  size_t scanned_ = 0;
+  bool eof_ = false;
+};
+
+bool is_blank(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); });
+}
+
+// Class ids ordered by probability, highest first, cut to what the options ask for.
+std::vector<int64_t> ranked_labels(const Prediction& prediction, const PredictOptions& options) {
+  std::vector<int64_t> order(prediction.probabilities.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+    return prediction.probabilities[a] > prediction.probabilities[b];
+  });
+  if (!options.all_scores && static_cast<int64_t>(order.size()) > options.top_k) {
+    order.resize(static_cast<size_t>(options.top_k));
+  }
+  return order;
+}
+
+class Writer {
+ public:
+  Writer(const PredictOptions& options, const LabelSet& labels, int64_t heads, std::ostream& out)
+      : options_(options), labels_(labels), heads_(heads), out_(out) {
+    const char* no_color = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    color_ = options.color == "always" ||
+             (options.color == "auto" && isatty(STDOUT_FILENO) != 0 &&
+              (no_color == nullptr || *no_color == '\0') &&
+              !(term != nullptr && std::string(term) == "dumb"));
+  }
+
+  void header() {
+    if (options_.format != "csv") return;
+    out_ << "text,label,probability";
+    if (options_.all_scores) {
+      for (const auto& name : labels_.names()) out_ << "," << csv_escape("p_" + name);
+    }
+    out_ << "\n";
+  }
+
+  void write(const std::string& text, const Prediction* prediction) {
+    if (options_.format == "json") write_json(text, prediction);
+    else if (options_.format == "csv") write_csv(text, prediction);
+    else write_text(prediction);
+  }
+
+ private:
+  void write_text(const Prediction* prediction) {
+    if (prediction == nullptr) {
+      out_ << "\n";
+      return;
+    }
+    std::string line;
+    for (int64_t id : ranked_labels(*prediction, options_)) {
+      line += fmt::format("{}{} {:.4f}", line.empty() ? "" : "  ", labels_.name(id),
+                          prediction->probabilities[id]);
+    }
+    out_ << line << "\n";
+    if (options_.explain) {
+      const auto weights = mean_over_heads(prediction->attention);
+      out_ << "  attention" << (heads_ > 1 ? fmt::format(" (mean of {} heads)", heads_) : "")
+           << ": "
+           << (color_ ? shade_tokens_ansi(prediction->tokens, weights)
+                      : annotate_tokens_plain(prediction->tokens, weights))
+           << "\n";
+    }
+  }
+
+  void write_json(const std::string& text, const Prediction* prediction) {
+    nlohmann::json json = {{"text", text}};
+    if (prediction == nullptr) {
+      json["label"] = nullptr;
+    } else {
+      json["label"] = labels_.name(prediction->label);
+      json["probability"] = prediction->probabilities[prediction->label];
+      nlohmann::json scores = nlohmann::json::object();
+      for (int64_t id : ranked_labels(*prediction, options_)) {
+        scores[labels_.name(id)] = prediction->probabilities[id];
+      }
+      json["scores"] = scores;
+      nlohmann::json tokens = nlohmann::json::array();
+      for (const auto& piece : prediction->tokens) tokens.push_back(display_piece(piece));
+      json["tokens"] = tokens;
+      json["attention"] = mean_over_heads(prediction->attention);
+      if (heads_ > 1) json["attention_heads"] = prediction->attention;
+      json["truncated"] = prediction->truncated;
+    }
+    out_ << json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  }
+
+  void write_csv(const std::string& text, const Prediction* prediction) {
+    out_ << csv_escape(text) << ",";
+    if (prediction == nullptr) {
+      out_ << ",";
+      if (options_.all_scores) out_ << std::string(labels_.names().size(), ',');
+      out_ << "\n";
+      return;
+    }
+    out_ << csv_escape(labels_.name(prediction->label)) << ","
+         << fmt::format("{:.4f}", prediction->probabilities[prediction->label]);
+    if (options_.all_scores) {
+      for (float probability : prediction->probabilities) out_ << fmt::format(",{:.4f}", probability);
+    }
+    out_ << "\n";
+  }
+
+  const PredictOptions& options_;
+  const LabelSet& labels_;
+  int64_t heads_;
+  std::ostream& out_;
+  bool color_ = false;
+};
+
+}  // namespace
+
+void run_predict(const PredictOptions& options, std::ostream& out) {
+  options.validate();
+  use_threads(options.threads);
+  int fd = STDIN_FILENO;
+  if (!options.input_path.empty()) {
+    fd = ::open(options.input_path.c_str(), O_RDONLY);
+    if (fd < 0) {
+      throw Error("--input: cannot open " + options.input_path + ": " + std::strerror(errno));
+    }
+  }
+  struct FdCloser {
+    int fd;
+    ~FdCloser() {
+      if (fd != STDIN_FILENO) ::close(fd);
+    }
+  } closer{fd};
+
+  const Predictor predictor(load_bundle(options.model_dir));
+  const auto& bundle = predictor.bundle();
+  // A closed stdout (`| head -1`) must end the program quietly, not kill it with SIGPIPE.
+  ::signal(SIGPIPE, SIG_IGN);
+
+  const bool interactive = options.input_path.empty() && isatty(fd) != 0;
+  const bool with_attention = options.explain || options.format == "json";
+  Writer writer(options, bundle.labels, bundle.model_options.attention_heads, out);
+  writer.header();
+  if (interactive) {
+    std::cerr << "senti-predict: type a sentence and press Enter (Ctrl-D to quit); labels: ";
+    for (const auto& name : bundle.labels.names()) std::cerr << name << " ";
+    std::cerr << "\n> " << std::flush;
+  }
+
+  LineReader reader(fd);
+  bool warned_truncation = false;
+  std::vector<std::string> lines;
+  const size_t limit = interactive ? 1 : static_cast<size_t>(options.batch_size);
+  while (reader.next_batch(lines, limit)) {
+    std::vector<std::string> texts;
+    std::vector<size_t> which;  // index into texts for each line, or SIZE_MAX for blank lines
+    for (auto& line : lines) {
+      line = sanitize_utf8(line);
+      if (is_blank(line)) {
+        which.push_back(SIZE_MAX);
+      } else {
+        which.push_back(texts.size());
+        texts.push_back(line);
+      }
+    }
+    const auto predictions = predictor.predict(texts, with_attention, options.batch_size);
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (interactive && which[i] == SIZE_MAX) continue;  // just prompt again
+      const Prediction* prediction = which[i] == SIZE_MAX ? nullptr : &predictions[which[i]];
+      if (prediction != nullptr && prediction->truncated && !warned_truncation) {
+        spdlog::warn("a text is longer than the model's {} tokens; long texts are truncated",
+                     bundle.max_tokens);
+        warned_truncation = true;
+      }
+      writer.write(lines[i], prediction);
+    }
+    out.flush();
+    if (!out) return;  // the reader went away
+    if (interactive) std::cerr << "> " << std::flush;
+    lines.clear();
+  }
+  if (interactive) std::cerr << "\n";
+}
+
+}  // namespace senti

@@ -1,0 +1,73 @@
+#include "senti/render.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace senti {
+namespace {
+
+constexpr const char* kWordMarker = "\xE2\x96\x81";  // U+2581, SentencePiece's word start
+
+}  // namespace
+
+std::string display_piece(const std::string& piece) {
+  std::string text;
+  for (size_t i = 0; i < piece.size();) {
+    if (piece.compare(i, 3, kWordMarker) == 0) {
+      text.push_back(' ');
+      i += 3;
+    } else {
+      text.push_back(piece[i++]);
+    }
+  }
+  return text;
+}
+
+std::string shade_tokens_ansi(const std::vector<std::string>& pieces,
+                              const std::vector<float>& weights) {
+  // Shades of the xterm 256-colour ramp from a faint to a strong warm background.
+  static const int kRamp[] = {236, 52, 88, 124, 160, 196, 202, 208, 214, 220};
+  constexpr int kSteps = sizeof(kRamp) / sizeof(kRamp[0]);
+  const float top = weights.empty() ? 0.0f : *std::max_element(weights.begin(), weights.end());
+  std::string out;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    std::string text = display_piece(pieces[i]);
+    if (!text.empty() && text.front() == ' ') {
+      out.push_back(' ');
+      text.erase(0, 1);
+    }
+    const float share = top > 0.0f && i < weights.size() ? weights[i] / top : 0.0f;
+    const int step = std::clamp(static_cast<int>(share * (kSteps - 1) + 0.5f), 0, kSteps - 1);
+    const int foreground = step >= kSteps - 3 ? 16 : 255;  // dark text on the brightest shades
+    out += fmt::format("\033[48;5;{}m\033[38;5;{}m{}\033[0m", kRamp[step], foreground, text);
+  }
+  if (!out.empty() && out.front() == ' ') out.erase(0, 1);
+  return out;
+}
+
+std::string annotate_tokens_plain(const std::vector<std::string>& pieces,
+                                  const std::vector<float>& weights) {
+  std::string out;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    std::string text = display_piece(pieces[i]);
+    if (!text.empty() && text.front() == ' ') {
+      if (!out.empty()) out.push_back(' ');
+      text.erase(0, 1);
+    }
+    out += fmt::format("{}[{:.2f}]", text, i < weights.size() ? weights[i] : 0.0f);
+  }
+  return out;
+}
+
+std::vector<float> mean_over_heads(const std::vector<std::vector<float>>& weights) {
+  if (weights.empty()) return {};
+  std::vector<float> mean(weights.front().size(), 0.0f);
+  for (const auto& head : weights) {
+    for (size_t i = 0; i < mean.size() && i < head.size(); ++i) mean[i] += head[i];
+  }
+  for (float& value : mean) value /= static_cast<float>(weights.size());
+  return mean;
+}
+
+}  // namespace senti

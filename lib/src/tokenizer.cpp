@@ -1,0 +1,212 @@
+#include "senti/tokenizer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "senti/error.h"
+#include "spm_library.h"
+
+namespace senti {
+namespace {
+
+// Appends the bridge's output (a model or an error message) to a std::string.
+void append_to_string(void* context, const char* data, size_t size) {
+  static_cast<std::string*>(context)->append(data, size);
+}
+
+struct SinkPair {
+  std::string output;
+  std::string error;
+};
+
+void to_output(void* context, const char* data, size_t size) {
+  static_cast<SinkPair*>(context)->output.append(data, size);
+}
+void to_error(void* context, const char* data, size_t size) {
+  static_cast<SinkPair*>(context)->error.append(data, size);
+}
+
+// SentencePiece refuses a vocabulary larger than the corpus supports and says how large it may
+// be ("Please set it to a value <= 1234."). Returns that bound, or 0 when the message is another.
+int64_t supported_vocab_size(const std::string& message) {
+  static const std::regex pattern("value <= ([0-9]+)");
+  std::smatch match;
+  if (std::regex_search(message, match, pattern)) return std::stoll(match[1].str());
+  return 0;
+}
+
+}  // namespace
+
+void TokenizerOptions::validate() const {
+  if (type != "unigram" && type != "bpe") {
+    throw Error("--tokenizer-type: unknown type '" + type + "' (expected unigram or bpe)");
+  }
+  if (vocab_size < 8 || vocab_size > 1000000) {
+    throw Error("--vocab-size: " + std::to_string(vocab_size) + " is out of range [8, 1000000]");
+  }
+  if (!(character_coverage > 0.0 && character_coverage <= 1.0)) {
+    throw Error("--character-coverage: " + std::to_string(character_coverage) +
+                " is out of range (0, 1]");
+  }
+  if (max_sentences < 1) {
+    throw Error("--tokenizer-sentences: " + std::to_string(max_sentences) + " must be positive");
+  }
+}
+
+struct Tokenizer::Impl {
+  std::string bytes;
+  senti_spm_processor* processor = nullptr;
+  int64_t size = 0;
+
+  ~Impl() {
+    if (processor != nullptr) detail::SpmLibrary::get().free(processor);
+  }
+};
+
+Tokenizer::Tokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+
+void Tokenizer::seed(uint32_t seed) { detail::SpmLibrary::get().set_seed(seed); }
+
+Tokenizer Tokenizer::train(const std::vector<std::string>& texts, const TokenizerOptions& options,
+                           uint32_t seed) {
+  options.validate();
+  const auto& spm = detail::SpmLibrary::get();
+  std::vector<const char*> sentences;
+  std::vector<size_t> sizes;
+  for (const auto& text : texts) {
+    if (text.empty()) continue;
+    sentences.push_back(text.data());
+    sizes.push_back(text.size());
+  }
+  if (sentences.empty()) throw Error("cannot train a tokenizer: no non-empty text");
+
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  int64_t vocab_size = options.vocab_size;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    const std::vector<std::pair<std::string, std::string>> settings = {
+        {"model_type", options.type},
+        {"vocab_size", std::to_string(vocab_size)},
+        {"pad_id", std::to_string(kPadId)},
+        {"unk_id", std::to_string(kUnkId)},
+        {"bos_id", "-1"},
+        {"eos_id", "-1"},
+        {"normalization_rule_name", options.lowercase ? "nmt_nfkc_cf" : "nmt_nfkc"},
+        {"character_coverage", std::to_string(options.character_coverage)},
+        {"input_sentence_size", std::to_string(options.max_sentences)},
+        {"shuffle_input_sentence", "true"},
+        // A soft limit: a small corpus yields a smaller unigram vocabulary instead of an error.
+        {"hard_vocab_limit", "false"},
+        {"num_threads", std::to_string(threads)},
+        {"minloglevel", "2"},
+    };
+    std::vector<const char*> keys, values;
+    for (const auto& [key, value] : settings) {
+      keys.push_back(key.c_str());
+      values.push_back(value.c_str());
+    }
+    spm.set_seed(seed);
+    SinkPair result;
+    const int status = spm.train(sentences.data(), sizes.data(), sentences.size(), keys.data(),
+                                 values.data(), keys.size(), to_output, to_error, &result);
+    if (status == 0) return from_bytes(std::move(result.output), "trained tokenizer");
+    const int64_t supported = supported_vocab_size(result.error);
+    if (supported <= 0 || supported >= vocab_size) {
+      throw Error("SentencePiece training failed: " + result.error);
+    }
+    spdlog::info("corpus supports at most {} pieces; lowering --vocab-size from {}", supported,
+                 vocab_size);
+    vocab_size = supported;
+  }
+  throw Error("SentencePiece training failed: could not find a vocabulary size the corpus supports");
+}
+
+Tokenizer Tokenizer::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot open tokenizer model");
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return from_bytes(std::move(bytes), path);
+}
+
+Tokenizer Tokenizer::from_bytes(std::string bytes, const std::string& origin) {
+  const auto& spm = detail::SpmLibrary::get();
+  auto impl = std::make_shared<Impl>();
+  impl->bytes = std::move(bytes);
+  std::string error;
+  impl->processor =
+      spm.load(impl->bytes.data(), impl->bytes.size(), append_to_string, &error);
+  if (impl->processor == nullptr) {
+    throw Error(origin + ": not a valid SentencePiece model (" + error + ")");
+  }
+  impl->size = spm.piece_size(impl->processor);
+  if (impl->size <= kUnkId) throw Error(origin + ": tokenizer model has too few pieces");
+  return Tokenizer(std::move(impl));
+}
+
+void Tokenizer::save(const std::string& path) const {
+  std::ofstream out(path, std::ios::binary);
+  out.write(impl_->bytes.data(), static_cast<std::streamsize>(impl_->bytes.size()));
+  if (!out.flush()) throw Error(path + ": cannot write tokenizer model");
+}
+
+namespace {
+
+std::vector<int64_t> encode_with(const senti_spm_processor* processor, std::string_view text,
+                                 int sample, float alpha) {
+  const auto& spm = detail::SpmLibrary::get();
+  // Pieces are rarely shorter than a byte on average, so text.size() + 1 ids is almost always
+  // enough; the bridge reports the true count when it is not.
+  std::vector<int> ids(text.size() + 1);
+  size_t count = 0;
+  std::string error;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (spm.encode(processor, text.data(), text.size(), sample, alpha, ids.data(), ids.size(),
+                   &count, append_to_string, &error) != 0) {
+      throw Error("SentencePiece could not encode text: " + error);
+    }
+    if (count <= ids.size()) break;
+    ids.resize(count);
+  }
+  return std::vector<int64_t>(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(count));
+}
+
+}  // namespace
+
+std::vector<int64_t> Tokenizer::encode(std::string_view text) const {
+  return encode_with(impl_->processor, text, /*sample=*/0, /*alpha=*/0.0f);
+}
+
+std::vector<int64_t> Tokenizer::encode_for_model(std::string_view text, int64_t max_tokens,
+                                                 bool* truncated) const {
+  auto ids = encode(text);
+  const bool cut = static_cast<int64_t>(ids.size()) > max_tokens;
+  if (cut) ids.resize(static_cast<size_t>(max_tokens));
+  if (ids.empty()) ids.push_back(kUnkId);
+  if (truncated != nullptr) *truncated = cut;
+  return ids;
+}
+
+std::vector<int64_t> Tokenizer::sample_encode(std::string_view text, float alpha) const {
+  return encode_with(impl_->processor, text, /*sample=*/1, alpha);
+}
+
+std::string Tokenizer::piece(int64_t id) const {
+  std::string piece;
+  if (id < 0 || id > INT32_MAX ||
+      detail::SpmLibrary::get().id_to_piece(impl_->processor, static_cast<int>(id),
+                                            append_to_string, &piece) != 0) {
+    throw Error("piece id " + std::to_string(id) + " is out of range");
+  }
+  return piece;
+}
+
+int64_t Tokenizer::vocab_size() const { return impl_->size; }
+
+const std::string& Tokenizer::bytes() const { return impl_->bytes; }
+
+}  // namespace senti

@@ -1,0 +1,185 @@
+#include "senti/train.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <torch/cuda.h>
+#include <torch/utils.h>
+
+#include <chrono>
+#include <map>
+
+#include "senti/bundle.h"
+#include "senti/dataset.h"
+#include "senti/error.h"
+#include "senti/labels.h"
+#include "senti/log.h"
+#include "senti/tokenizer.h"
+#include "senti/trainer.h"
+
+namespace senti {
+namespace {
+
+std::vector<EncodedExample> encode_examples(const std::vector<Example>& examples,
+                                            const Tokenizer& tokenizer, const LabelSet& labels,
+                                            int64_t max_tokens) {
+  std::vector<EncodedExample> encoded;
+  encoded.reserve(examples.size());
+  for (const auto& example : examples) {
+    const auto label = labels.index(example.label);
+    if (!label) continue;
+    encoded.push_back({tokenizer.encode_for_model(example.text, max_tokens), *label});
+  }
+  return encoded;
+}
+
+std::string label_counts(const std::vector<Example>& examples) {
+  std::map<std::string, int64_t> counts;
+  for (const auto& example : examples) ++counts[example.label];
+  std::string text;
+  for (const auto& [label, count] : counts) {
+    text += fmt::format("{}{}: {}", text.empty() ? "" : ", ", label, count);
+  }
+  return text;
+}
+
+nlohmann::json training_section(const TrainOptions& options, const Dataset& data,
+                                size_t train_rows, size_t valid_rows, int64_t threads) {
+  const auto& t = options.training;
+  return {{"data", data.path},
+          {"text_column", data.text_column},
+          {"label_column", data.label_column},
+          {"train_rows", train_rows},
+          {"valid_rows", valid_rows},
+          {"valid", options.valid_path.empty()
+                        ? nlohmann::json(fmt::format("split {} of --data", options.valid_split))
+                        : nlohmann::json(options.valid_path)},
+          {"skipped_rows", data.skipped},
+          {"epochs", t.epochs},
+          {"batch_size", t.batch_size},
+          {"lr", t.learning_rate},
+          {"weight_decay", t.weight_decay},
+          {"optimizer", t.optimizer},
+          {"clip_norm", t.clip_norm},
+          {"warmup", t.warmup},
+          {"label_smoothing", t.label_smoothing},
+          {"token_dropout", t.token_dropout},
+          {"class_weights", t.class_weights},
+          {"patience", t.patience},
+          {"seed", t.seed},
+          {"threads", threads},
+          {"device", t.device},
+          {"tokenizer_type", options.tokenizer.type},
+          {"vocab_size_requested", options.tokenizer.vocab_size},
+          {"lowercase", options.tokenizer.lowercase}};
+}
+
+nlohmann::json history_section(const TrainingResult& result) {
+  nlohmann::json history = nlohmann::json::array();
+  for (const auto& epoch : result.history) {
+    history.push_back({{"epoch", epoch.epoch},
+                       {"train_loss", epoch.train_loss},
+                       {"train_accuracy", epoch.train_accuracy},
+                       {"valid_loss", epoch.valid_loss},
+                       {"valid_accuracy", epoch.valid_accuracy},
+                       {"valid_macro_f1", epoch.valid_macro_f1},
+                       {"seconds", epoch.seconds},
+                       {"tokens_per_second", epoch.tokens_per_second},
+                       {"learning_rate", epoch.learning_rate}});
+  }
+  return history;
+}
+
+}  // namespace
+
+void run_train(const TrainOptions& options) {
+  options.validate();
+  check_output_dir(options.out);
+  const int64_t threads = use_threads(options.training.threads);
+  if (options.training.device == "cuda" && !torch::cuda::is_available()) {
+    throw Error("--device cuda: this LibTorch build has no CUDA support or sees no GPU; use "
+                "--device cpu");
+  }
+  torch::manual_seed(options.training.seed);
+  const auto started = std::chrono::steady_clock::now();
+
+  const Dataset data = load_dataset(options.data);
+  std::vector<std::string> all_labels;
+  for (const auto& example : data.examples) all_labels.push_back(example.label);
+  const LabelSet labels = LabelSet::from_labels(all_labels);
+  if (labels.size() < 2) {
+    throw Error(fmt::format("{}: column '{}' holds only one label ('{}'); a classifier needs at "
+                            "least two (is --label-column right?)",
+                            data.path, data.label_column, labels.name(0)));
+  }
+  if (labels.size() > 1000) {
+    throw Error(fmt::format("{}: column '{}' holds {} distinct labels; is it really the label "
+                            "column? (--label-column)",
+                            data.path, data.label_column, labels.size()));
+  }
+
+  std::vector<Example> train_rows, valid_rows;
+  if (!options.valid_path.empty()) {
+    DataOptions valid_options = options.data;
+    valid_options.path = options.valid_path;
+    valid_options.text_column = data.text_column;
+    valid_options.label_column = data.label_column;
+    train_rows = data.examples;
+    valid_rows = load_dataset(valid_options).examples;
+  } else if (options.valid_split > 0.0) {
+    std::tie(train_rows, valid_rows) =
+        stratified_split(data.examples, options.valid_split, options.training.seed);
+  } else {
+    train_rows = data.examples;
+  }
+  spdlog::info("{} training rows ({}), {} validation rows, {} labels", train_rows.size(),
+               label_counts(train_rows), valid_rows.size(), labels.size());
+
+  std::vector<std::string> texts;
+  texts.reserve(train_rows.size());
+  for (const auto& example : train_rows) texts.push_back(example.text);
+  const Tokenizer tokenizer =
+      Tokenizer::train(texts, options.tokenizer, static_cast<uint32_t>(options.training.seed));
+  spdlog::info("tokenizer: {} {} pieces", options.tokenizer.type, tokenizer.vocab_size());
+
+  const auto max_tokens = options.training.max_tokens;
+  const auto train_set = encode_examples(train_rows, tokenizer, labels, max_tokens);
+  const auto valid_set = encode_examples(valid_rows, tokenizer, labels, max_tokens);
+  if (valid_set.size() < valid_rows.size()) {
+    spdlog::warn("{}: {} validation row(s) have labels not in the training data; ignored",
+                 options.valid_path, valid_rows.size() - valid_set.size());
+  }
+
+  ModelOptions model_options = options.model;
+  model_options.vocab_size = tokenizer.vocab_size();
+  model_options.num_classes = labels.size();
+  SentimentClassifier model(model_options);
+  Progress progress(options.quiet ? Progress::Mode::kQuiet : Progress::Mode::kBar);
+  const TrainingResult result =
+      fit(model, train_set, valid_set, options.training, labels.size(), progress);
+
+  nlohmann::json config;
+  config["senti_version"] = SENTI_VERSION;
+  config["training"] = training_section(options, data, train_set.size(), valid_set.size(), threads);
+  config["history"] = history_section(result);
+  config["result"] = {{"best_epoch", result.best_epoch},
+                      {"best_valid_accuracy", result.best_valid_accuracy},
+                      {"epochs_run", result.history.size()},
+                      {"stopped_early", result.stopped_early},
+                      {"seconds", result.seconds}};
+  save_bundle(options.out, model, tokenizer, labels, max_tokens, config);
+
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (valid_set.empty()) {
+    spdlog::info("trained {} epochs in {:.1f}s; model written to {}", result.history.size(),
+                 seconds, options.out);
+  } else {
+    spdlog::info("best epoch {} of {}{}: validation accuracy {:.4f}; {:.1f}s in all; model "
+                 "written to {}",
+                 result.best_epoch, result.history.size(),
+                 result.stopped_early ? " (stopped early)" : "", result.best_valid_accuracy,
+                 seconds, options.out);
+  }
+}
+
+}  // namespace senti

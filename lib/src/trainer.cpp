@@ -1,0 +1,299 @@
+#include "senti/trainer.h"
+
+#include <fmt/format.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/nn/utils/clip_grad.h>
+#include <torch/optim/adam.h>
+#include <torch/optim/adamw.h>
+#include <torch/utils.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <numeric>
+#include <random>
+
+#include "senti/error.h"
+#include "senti/metrics.h"
+#include "senti/tokenizer.h"
+
+namespace senti {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Batches of similar length waste little compute on padding; sorting only within large random
+// chunks keeps the batches' contents random from epoch to epoch.
+std::vector<std::vector<size_t>> make_batches(const std::vector<EncodedExample>& data,
+                                              int64_t batch_size, std::mt19937_64& rng) {
+  std::vector<size_t> order(data.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), rng);
+  const size_t chunk = static_cast<size_t>(batch_size) * 50;
+  for (size_t begin = 0; begin < order.size(); begin += chunk) {
+    const auto end = order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + chunk));
+    std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(begin), end,
+                     [&](size_t a, size_t b) { return data[a].ids.size() < data[b].ids.size(); });
+  }
+  std::vector<std::vector<size_t>> batches;
+  for (size_t begin = 0; begin < order.size(); begin += static_cast<size_t>(batch_size)) {
+    const size_t end = std::min(order.size(), begin + static_cast<size_t>(batch_size));
+    batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(begin),
+                         order.begin() + static_cast<std::ptrdiff_t>(end));
+  }
+  std::shuffle(batches.begin(), batches.end(), rng);
+  return batches;
+}
+
+struct Batch {
+  torch::Tensor ids;
+  torch::Tensor labels;
+  int64_t tokens = 0;
+};
+
+Batch collate(const std::vector<EncodedExample>& data, const std::vector<size_t>& indexes,
+              const torch::Device& device) {
+  std::vector<const std::vector<int64_t>*> sequences;
+  std::vector<int64_t> labels;
+  Batch batch;
+  for (size_t i : indexes) {
+    sequences.push_back(&data[i].ids);
+    labels.push_back(data[i].label);
+    batch.tokens += static_cast<int64_t>(data[i].ids.size());
+  }
+  batch.ids = pad_batch(sequences).to(device);
+  batch.labels = torch::tensor(labels, torch::kInt64).to(device);
+  return batch;
+}
+
+torch::Tensor class_weights(const std::vector<EncodedExample>& data, int64_t num_classes,
+                            const std::string& mode) {
+  if (mode != "balanced") return {};
+  std::vector<double> counts(static_cast<size_t>(num_classes), 0.0);
+  for (const auto& example : data) counts[static_cast<size_t>(example.label)] += 1.0;
+  std::vector<float> weights;
+  for (double count : counts) {
+    weights.push_back(count == 0.0 ? 0.0f
+                                   : static_cast<float>(static_cast<double>(data.size()) /
+                                                        (static_cast<double>(num_classes) * count)));
+  }
+  return torch::tensor(weights);
+}
+
+struct Evaluation {
+  double loss = 0.0;
+  double accuracy = 0.0;
+  double macro_f1 = 0.0;
+};
+
+Evaluation evaluate(SentimentClassifier& model, const std::vector<EncodedExample>& data,
+                    int64_t num_classes, const torch::Device& device) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  std::vector<int64_t> gold, predicted;
+  double loss_sum = 0.0;
+  std::vector<size_t> order(data.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return data[a].ids.size() < data[b].ids.size(); });
+  constexpr size_t kBatch = 256;
+  for (size_t begin = 0; begin < order.size(); begin += kBatch) {
+    const std::vector<size_t> indexes(
+        order.begin() + static_cast<std::ptrdiff_t>(begin),
+        order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + kBatch)));
+    const Batch batch = collate(data, indexes, device);
+    const auto logits = model(batch.ids).logits;
+    loss_sum += torch::nn::functional::cross_entropy(
+                    logits, batch.labels,
+                    torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                    .item<double>();
+    const auto argmax = logits.argmax(/*dim=*/1).to(torch::kCPU);
+    const auto* values = argmax.data_ptr<int64_t>();
+    for (size_t k = 0; k < indexes.size(); ++k) {
+      predicted.push_back(values[k]);
+      gold.push_back(data[indexes[k]].label);
+    }
+  }
+  std::vector<std::string> names;
+  for (int64_t c = 0; c < num_classes; ++c) names.push_back(std::to_string(c));
+  const auto report = classification_report(gold, predicted, names, num_classes);
+  Evaluation result;
+  result.loss = data.empty() ? 0.0 : loss_sum / static_cast<double>(data.size());
+  result.accuracy = report.accuracy;
+  result.macro_f1 = report.macro_f1;
+  return result;
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(SentimentClassifier& model,
+                                                        const TrainingOptions& options) {
+  if (options.optimizer == "adam") {
+    return std::make_unique<torch::optim::Adam>(
+        model->parameters(),
+        torch::optim::AdamOptions(options.learning_rate).weight_decay(options.weight_decay));
+  }
+  return std::make_unique<torch::optim::AdamW>(
+      model->parameters(),
+      torch::optim::AdamWOptions(options.learning_rate).weight_decay(options.weight_decay));
+}
+
+// Linear warm-up to the peak rate, then linear decay to a tenth of it by the last planned step.
+double scheduled_rate(const TrainingOptions& options, int64_t step, int64_t total_steps) {
+  const auto warmup = static_cast<int64_t>(std::ceil(options.warmup * total_steps));
+  if (step < warmup) return options.learning_rate * static_cast<double>(step + 1) / warmup;
+  const double progress =
+      static_cast<double>(step - warmup) / static_cast<double>(std::max<int64_t>(1, total_steps - warmup));
+  return options.learning_rate * (1.0 - 0.9 * std::min(1.0, progress));
+}
+
+// A copy of every parameter and buffer, to restore the best epoch at the end.
+std::vector<torch::Tensor> snapshot(SentimentClassifier& model) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> copies;
+  for (const auto& tensor : model->parameters()) copies.push_back(tensor.detach().clone());
+  for (const auto& tensor : model->buffers()) copies.push_back(tensor.detach().clone());
+  return copies;
+}
+
+void restore(SentimentClassifier& model, const std::vector<torch::Tensor>& copies) {
+  torch::NoGradGuard no_grad;
+  size_t i = 0;
+  for (auto& tensor : model->parameters()) tensor.copy_(copies[i++]);
+  for (auto& tensor : model->buffers()) tensor.copy_(copies[i++]);
+}
+
+}  // namespace
+
+torch::Tensor pad_batch(const std::vector<const std::vector<int64_t>*>& sequences) {
+  size_t longest = 1;
+  for (const auto* sequence : sequences) longest = std::max(longest, sequence->size());
+  auto ids = torch::zeros({static_cast<int64_t>(sequences.size()), static_cast<int64_t>(longest)},
+                          torch::kInt64);
+  auto* data = ids.data_ptr<int64_t>();
+  for (size_t row = 0; row < sequences.size(); ++row) {
+    std::copy(sequences[row]->begin(), sequences[row]->end(), data + row * longest);
+  }
+  return ids;
+}
+
+TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>& train,
+                   const std::vector<EncodedExample>& valid, const TrainingOptions& options,
+                   int64_t num_classes, Progress& progress) {
+  if (train.empty()) throw Error("no training examples");
+  const torch::Device device(options.device == "cuda" ? torch::kCUDA : torch::kCPU);
+  model->to(device);
+  std::mt19937_64 rng(options.seed);
+  auto optimizer = make_optimizer(model, options);
+  auto weights = class_weights(train, num_classes, options.class_weights);
+  if (weights.defined()) weights = weights.to(device);
+  const auto loss_options = torch::nn::functional::CrossEntropyFuncOptions()
+                                .weight(weights)
+                                .label_smoothing(options.label_smoothing);
+
+  const int64_t steps_per_epoch =
+      (static_cast<int64_t>(train.size()) + options.batch_size - 1) / options.batch_size;
+  const int64_t total_steps = steps_per_epoch * options.epochs;
+  int64_t global_step = 0;
+
+  TrainingResult result;
+  std::vector<torch::Tensor> best_weights;
+  double best_loss = 0.0;
+  int64_t epochs_without_gain = 0;
+  const auto run_start = Clock::now();
+
+  for (int64_t epoch = 1; epoch <= options.epochs; ++epoch) {
+    const auto epoch_start = Clock::now();
+    model->train();
+    const auto batches = make_batches(train, options.batch_size, rng);
+    progress.start_epoch(epoch, options.epochs, static_cast<int64_t>(batches.size()));
+    double loss_sum = 0.0;
+    int64_t correct = 0, seen = 0, tokens = 0, step_in_epoch = 0;
+    for (const auto& indexes : batches) {
+      Batch batch = collate(train, indexes, device);
+      if (options.token_dropout > 0.0) {
+        // Hiding random tokens makes the model spread its attention instead of relying on a few.
+        const auto drop = torch::rand(batch.ids.sizes(), torch::TensorOptions().device(device))
+                              .lt(options.token_dropout)
+                              .logical_and(batch.ids.ne(Tokenizer::kPadId));
+        batch.ids = batch.ids.masked_fill(drop, Tokenizer::kUnkId);
+      }
+      const double rate = scheduled_rate(options, global_step++, total_steps);
+      for (auto& group : optimizer->param_groups()) group.options().set_lr(rate);
+
+      optimizer->zero_grad();
+      const auto logits = model(batch.ids).logits;
+      const auto loss = torch::nn::functional::cross_entropy(logits, batch.labels, loss_options);
+      const double loss_value = loss.item<double>();
+      if (!std::isfinite(loss_value)) {
+        throw Error(fmt::format("training diverged: loss is {} at epoch {} step {}; try a lower "
+                                "--lr (now {})",
+                                loss_value, epoch, step_in_epoch + 1, options.learning_rate));
+      }
+      loss.backward();
+      if (options.clip_norm > 0.0) {
+        torch::nn::utils::clip_grad_norm_(model->parameters(), options.clip_norm);
+      }
+      optimizer->step();
+
+      const auto batch_size = static_cast<int64_t>(indexes.size());
+      loss_sum += loss_value * static_cast<double>(batch_size);
+      correct += logits.argmax(/*dim=*/1).eq(batch.labels).sum().item<int64_t>();
+      seen += batch_size;
+      tokens += batch.tokens;
+      progress.step(++step_in_epoch, loss_sum / seen, static_cast<double>(correct) / seen, tokens);
+    }
+
+    EpochRecord record;
+    record.epoch = epoch;
+    record.train_loss = loss_sum / static_cast<double>(seen);
+    record.train_accuracy = static_cast<double>(correct) / static_cast<double>(seen);
+    record.learning_rate = optimizer->param_groups().front().options().get_lr();
+    const double train_seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
+    record.tokens_per_second = static_cast<double>(tokens) / std::max(1e-9, train_seconds);
+    const bool has_valid = !valid.empty();
+    if (has_valid) {
+      const auto evaluation = evaluate(model, valid, num_classes, device);
+      record.valid_loss = evaluation.loss;
+      record.valid_accuracy = evaluation.accuracy;
+      record.valid_macro_f1 = evaluation.macro_f1;
+    }
+    record.seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
+    result.history.push_back(record);
+
+    // Without validation data the last epoch is the best one.
+    const bool better = !has_valid || result.best_epoch == 0 ||
+                        record.valid_accuracy > result.best_valid_accuracy ||
+                        (record.valid_accuracy == result.best_valid_accuracy &&
+                         record.valid_loss < best_loss);
+    if (better) {
+      result.best_epoch = epoch;
+      result.best_valid_accuracy = record.valid_accuracy;
+      best_loss = record.valid_loss;
+      best_weights = snapshot(model);
+      epochs_without_gain = 0;
+    } else {
+      ++epochs_without_gain;
+    }
+    progress.end_epoch(
+        has_valid
+            ? fmt::format("epoch {:>2}/{}  loss {:.4f}  acc {:.4f}  valid loss {:.4f}  valid acc "
+                          "{:.4f}  valid F1 {:.4f}  {:.0f}k tok/s  {:.1f}s{}",
+                          epoch, options.epochs, record.train_loss, record.train_accuracy,
+                          record.valid_loss, record.valid_accuracy, record.valid_macro_f1,
+                          record.tokens_per_second / 1000.0, record.seconds, better ? "  *" : "")
+            : fmt::format("epoch {:>2}/{}  loss {:.4f}  acc {:.4f}  {:.0f}k tok/s  {:.1f}s", epoch,
+                          options.epochs, record.train_loss, record.train_accuracy,
+                          record.tokens_per_second / 1000.0, record.seconds));
+    if (has_valid && options.patience > 0 && epochs_without_gain >= options.patience &&
+        epoch < options.epochs) {
+      result.stopped_early = true;
+      break;
+    }
+  }
+  restore(model, best_weights);
+  model->eval();
+  result.seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
+  return result;
+}
+
+}  // namespace senti
