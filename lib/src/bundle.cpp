@@ -22,7 +22,8 @@ nlohmann::json model_options_to_json(const ModelOptions& options) {
   return {{"embedding_dim", options.embedding_dim}, {"encoder", options.encoder},
           {"kernel_size", options.kernel_size},     {"attention_dim", options.attention_dim},
           {"attention_heads", options.attention_heads}, {"dropout", options.dropout},
-          {"vocab_size", options.vocab_size},       {"num_classes", options.num_classes}};
+          {"vocab_size", options.vocab_size},       {"num_classes", options.num_classes},
+          {"ngram_buckets", options.ngram_buckets}};
 }
 
 ModelOptions model_options_from_json(const nlohmann::json& json) {
@@ -35,6 +36,7 @@ ModelOptions model_options_from_json(const nlohmann::json& json) {
   options.dropout = json.at("dropout").get<double>();
   options.vocab_size = json.at("vocab_size").get<int64_t>();
   options.num_classes = json.at("num_classes").get<int64_t>();
+  options.ngram_buckets = json.at("ngram_buckets").get<int64_t>();
   return options;
 }
 

@@ -61,6 +61,8 @@ void add_train_options(CLI::App& app, TrainOptions& options) {
   app.add_option("--attention-dim", model.attention_dim, "hidden width of the attention scorer");
   app.add_option("--attention-heads", model.attention_heads, "attention pooling heads");
   app.add_option("--dropout", model.dropout, "dropout on embeddings and pooled features");
+  app.add_option("--ngram-buckets", model.ngram_buckets,
+                 "hash buckets of the linear token-bigram path added to the logits (0: off)");
 
   auto& training = options.training;
   app.add_option("--epochs", training.epochs, "passes over the training data");

@@ -106,6 +106,50 @@ torch::Tensor GruEncoderImpl::forward(const torch::Tensor& inputs, const torch::
   return padded;
 }
 
+NgramLinearImpl::NgramLinearImpl(NgramLinearOptions options_) : options(std::move(options_)) {
+  reset();
+}
+
+void NgramLinearImpl::reset() {
+  TORCH_CHECK(options.vocab_size() > 1, "NgramLinear: vocab_size must be > 1, got ",
+              options.vocab_size());
+  TORCH_CHECK(options.buckets() > 0, "NgramLinear: buckets must be positive, got ",
+              options.buckets());
+  unigrams = register_module(
+      "unigrams", torch::nn::Embedding(
+                      torch::nn::EmbeddingOptions(options.vocab_size(), options.num_classes())
+                          .padding_idx(0)));
+  bigrams = register_module(
+      "bigrams",
+      torch::nn::Embedding(torch::nn::EmbeddingOptions(options.buckets() + 1, options.num_classes())
+                               .padding_idx(0)));
+  // Start from "no opinion": every n-gram scores zero until training says otherwise.
+  torch::NoGradGuard no_grad;
+  unigrams->weight.zero_();
+  bigrams->weight.zero_();
+}
+
+void NgramLinearImpl::pretty_print(std::ostream& stream) const {
+  stream << "senti::NgramLinear(vocab_size=" << options.vocab_size()
+         << ", classes=" << options.num_classes() << ", buckets=" << options.buckets() << ")";
+}
+
+torch::Tensor NgramLinearImpl::forward(const torch::Tensor& ids) {
+  const auto real = ids.ne(0);
+  auto scores = unigrams(ids).sum(/*dim=*/1);
+  auto count = real.sum(/*dim=*/1, /*keepdim=*/true).to(scores.dtype());
+  if (ids.size(1) > 1) {
+    const auto left = ids.slice(/*dim=*/1, 0, -1), right = ids.slice(/*dim=*/1, 1);
+    const auto both = left.ne(0).logical_and(right.ne(0));
+    // Bucket 0 is padding; real bigrams hash into 1..buckets.
+    auto hashed = (left * 1000003 + right).remainder(options.buckets()) + 1;
+    hashed = hashed.masked_fill(both.logical_not(), 0);
+    scores = scores + bigrams(hashed).sum(/*dim=*/1);
+    count = count + both.sum(/*dim=*/1, /*keepdim=*/true).to(scores.dtype());
+  }
+  return scores / count.clamp_min(1.0);
+}
+
 SentimentClassifierImpl::SentimentClassifierImpl(ModelOptions options_)
     : options(std::move(options_)) {
   reset();
@@ -142,12 +186,18 @@ void SentimentClassifierImpl::reset() {
   output = register_module("output",
                            torch::nn::Linear(options.embedding_dim * options.attention_heads,
                                              options.num_classes));
+  if (options.ngram_buckets > 0) {
+    ngrams = register_module("ngrams", NgramLinear(NgramLinearOptions(options.vocab_size,
+                                                                      options.num_classes)
+                                                       .buckets(options.ngram_buckets)));
+  }
 }
 
 void SentimentClassifierImpl::pretty_print(std::ostream& stream) const {
   stream << "senti::SentimentClassifier(vocab_size=" << options.vocab_size
          << ", dim=" << options.embedding_dim << ", encoder=" << options.encoder
-         << ", heads=" << options.attention_heads << ", classes=" << options.num_classes << ")";
+         << ", heads=" << options.attention_heads << ", ngram_buckets=" << options.ngram_buckets
+         << ", classes=" << options.num_classes << ")";
 }
 
 ClassifierOutput SentimentClassifierImpl::forward(const torch::Tensor& ids) {
@@ -158,7 +208,9 @@ ClassifierOutput SentimentClassifierImpl::forward(const torch::Tensor& ids) {
   if (conv) hidden = conv(hidden, mask);
   if (gru) hidden = gru(hidden, mask);
   auto pooled = pooling(hidden, mask);
-  return {output(dropout(pooled.pooled)), pooled.weights};
+  auto logits = output(dropout(pooled.pooled));
+  if (ngrams) logits = logits + ngrams(ids);
+  return {logits, pooled.weights};
 }
 
 }  // namespace senti

@@ -69,6 +69,7 @@ void ModelOptions::validate() const {
   check_range<int64_t>("--attention-heads", attention_heads, 1, 64);
   check(dropout >= 0.0 && dropout < 1.0,
         fmt::format("--dropout: {} is out of range [0, 1)", dropout));
+  check_range<int64_t>("--ngram-buckets", ngram_buckets, 0, int64_t{1} << 26);
   check(encoder != "gru" || embedding_dim % 2 == 0,
         fmt::format("--dim: {} must be even with --encoder gru", embedding_dim));
 }

@@ -92,6 +92,33 @@ class GruEncoderImpl : public torch::nn::Cloneable<GruEncoderImpl> {
 };
 TORCH_MODULE(GruEncoder);
 
+/// Options of NgramLinear.
+struct NgramLinearOptions {
+  NgramLinearOptions(int64_t vocab_size, int64_t num_classes)
+      : vocab_size_(vocab_size), num_classes_(num_classes) {}
+  TORCH_ARG(int64_t, vocab_size);         ///< token ids are in [0, vocab_size); 0 is padding
+  TORCH_ARG(int64_t, num_classes);        ///< width of the output scores
+  TORCH_ARG(int64_t, buckets) = 1 << 20;  ///< hash buckets for token bigrams
+};
+
+/// A linear model over the bag of tokens and hashed token bigrams (fastText's supervised model
+/// without the hidden layer): each unigram and bigram adds a learned score per class, averaged
+/// over the text. Summed with the attention model's logits it gives the classifier a strong
+/// lexical baseline that the context model only has to correct.
+class NgramLinearImpl : public torch::nn::Cloneable<NgramLinearImpl> {
+ public:
+  explicit NgramLinearImpl(NgramLinearOptions options);
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  /// `ids` [batch, tokens] int64 with 0 for padding. Returns [batch, num_classes].
+  torch::Tensor forward(const torch::Tensor& ids);
+
+  NgramLinearOptions options;
+  torch::nn::Embedding unigrams{nullptr};
+  torch::nn::Embedding bigrams{nullptr};
+};
+TORCH_MODULE(NgramLinear);
+
 /// What SentimentClassifier returns.
 struct ClassifierOutput {
   torch::Tensor logits;     ///< [batch, classes] unnormalised scores
@@ -114,6 +141,7 @@ class SentimentClassifierImpl : public torch::nn::Cloneable<SentimentClassifierI
   GruEncoder gru{nullptr};    ///< set when options.encoder == "gru"
   AttentionPooling pooling{nullptr};
   torch::nn::Linear output{nullptr};
+  NgramLinear ngrams{nullptr};  ///< set when options.ngram_buckets > 0
 };
 TORCH_MODULE(SentimentClassifier);
 

@@ -15,6 +15,7 @@ struct ModelOptions {
   int64_t attention_dim = 64;      ///< hidden width of the additive attention scorer, >= 1
   int64_t attention_heads = 1;     ///< independent attention pooling heads, >= 1
   double dropout = 0.3;            ///< dropout on embeddings and pooled features, [0, 1)
+  int64_t ngram_buckets = 0;       ///< hashed token-bigram buckets of the linear n-gram path; 0: off
   int64_t vocab_size = 0;          ///< set from the tokenizer; not a flag
   int64_t num_classes = 0;         ///< set from the label set; not a flag
 

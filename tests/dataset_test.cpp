@@ -1,0 +1,126 @@
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "senti/dataset.h"
+#include "senti/error.h"
+#include "test_util.h"
+
+using senti::DataOptions;
+using senti::load_dataset;
+
+namespace {
+DataOptions options_for(const std::string& path) {
+  DataOptions options;
+  options.path = path;
+  return options;
+}
+}  // namespace
+
+TEST_CASE("dataset: picks the label column by name and the text by length", "[dataset]") {
+  senti::test::TempDir dir;
+  const auto path = dir.write("d.csv",
+                              "id,Sentiment,review\n1,pos,a long and lovely review\n2,neg,a dull "
+                              "and boring review\n");
+  const auto data = load_dataset(options_for(path));
+  CHECK(data.text_column == "review");
+  CHECK(data.label_column == "Sentiment");
+  REQUIRE(data.examples.size() == 2);
+  CHECK(data.examples[1].text == "a dull and boring review");
+  CHECK(data.examples[1].label == "neg");
+  CHECK(data.examples[1].line == 3);
+}
+
+TEST_CASE("dataset: without a telling name the label is the column with fewest values",
+          "[dataset]") {
+  senti::test::TempDir dir;
+  const auto path = dir.write("d.csv", "a,b,c\nx1,great stuff here,yes\nx2,awful stuff here,no\n"
+                                       "x3,fine stuff here,yes\n");
+  const auto data = load_dataset(options_for(path));
+  CHECK(data.text_column == "b");
+  CHECK(data.label_column == "c");
+}
+
+TEST_CASE("dataset: explicit columns by name or index, TSV by extension", "[dataset]") {
+  senti::test::TempDir dir;
+  const auto path = dir.write("d.tsv", "stars\tbody\n5\tloved it, truly\n1\thated it\n");
+  auto options = options_for(path);
+  options.text_column = "1";
+  options.label_column = "STARS";  // names match case-insensitively
+  const auto data = load_dataset(options);
+  CHECK(data.text_column == "body");
+  CHECK(data.examples.at(0).text == "loved it, truly");
+  CHECK(data.examples.at(0).label == "5");
+}
+
+TEST_CASE("dataset: unknown or out-of-range columns name the flag and the columns", "[dataset]") {
+  senti::test::TempDir dir;
+  const auto path = dir.write("d.csv", "text,label\nok,1\n");
+  auto options = options_for(path);
+  options.text_column = "txt";
+  REQUIRE_THROWS_WITH(load_dataset(options),
+                      "--text-column: no column named 'txt' in " + path +
+                          " (columns: 0:'text', 1:'label')");
+  options.text_column = "7";
+  REQUIRE_THROWS_WITH(load_dataset(options),
+                      Catch::StartsWith("--text-column: column index 7 is out of range"));
+  options.text_column = "label";
+  options.label_column = "1";
+  REQUIRE_THROWS_WITH(load_dataset(options), Catch::Contains("both name column 1"));
+}
+
+TEST_CASE("dataset: duplicate header names must be chosen by index", "[dataset]") {
+  senti::test::TempDir dir;
+  const auto path = dir.write("d.csv", "text,text,label\na,b,1\n");
+  auto options = options_for(path);
+  options.text_column = "text";
+  REQUIRE_THROWS_WITH(load_dataset(options), Catch::Contains("appears 2 times"));
+}
+
+TEST_CASE("dataset: rows with empty text or label are skipped and counted", "[dataset]") {
+  senti::test::TempDir dir;
+  const auto path =
+      dir.write("d.csv", "text,label\ngood,1\n   ,0\nbad,\nshort\nfine,1\n");
+  const auto data = load_dataset(options_for(path));
+  CHECK(data.examples.size() == 2);
+  CHECK(data.skipped == 3);
+  CHECK(data.skipped_lines == std::vector<int64_t>{3, 4, 5});
+
+  auto strict = options_for(path);
+  strict.strict = true;
+  REQUIRE_THROWS_WITH(load_dataset(strict), path + ":3: row has empty text (drop --strict to skip "
+                                                   "such rows)");
+}
+
+TEST_CASE("dataset: files with nothing usable are errors", "[dataset]") {
+  senti::test::TempDir dir;
+  REQUIRE_THROWS_WITH(load_dataset(options_for(dir.write("h.csv", "text,label\n"))),
+                      Catch::Contains("has a header but no data rows"));
+  REQUIRE_THROWS_WITH(load_dataset(options_for(dir.write("one.csv", "text\nhello\n"))),
+                      Catch::Contains("needs a text and a label column"));
+  REQUIRE_THROWS_WITH(load_dataset(options_for(dir.write("e.csv", "text,label\n,\n,\n"))),
+                      Catch::Contains("no usable rows"));
+}
+
+TEST_CASE("dataset: invalid UTF-8 in text is replaced, not fatal", "[dataset]") {
+  senti::test::TempDir dir;
+  const auto data = load_dataset(options_for(dir.write("u.csv", "text,label\nbad \xFF byte,1\n")));
+  CHECK(data.examples.at(0).text == "bad \xEF\xBF\xBD byte");
+}
+
+TEST_CASE("dataset: stratified split keeps label shares and is seeded", "[dataset]") {
+  std::vector<senti::Example> examples;
+  for (int i = 0; i < 90; ++i) examples.push_back({"t" + std::to_string(i), "a", i});
+  for (int i = 0; i < 10; ++i) examples.push_back({"u" + std::to_string(i), "b", 100 + i});
+  examples.push_back({"lonely", "c", 200});
+  const auto [train, held] = senti::stratified_split(examples, 0.2, 7);
+  std::map<std::string, int> counts;
+  for (const auto& example : held) ++counts[example.label];
+  CHECK(counts["a"] == 18);
+  CHECK(counts["b"] == 2);
+  CHECK(counts["c"] == 0);  // a label with one row stays in training
+  CHECK(train.size() + held.size() == examples.size());
+  const auto again = senti::stratified_split(examples, 0.2, 7);
+  REQUIRE(again.second.size() == held.size());
+  for (size_t i = 0; i < held.size(); ++i) CHECK(again.second[i].text == held[i].text);
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# End-to-end: train, evaluate and predict with the real executables on the shipped sample data.
+# Usage: e2e_sample.sh BIN_DIR SAMPLE_DATA_DIR
+source "$(dirname "$0")/e2e_lib.sh"
+DATA=$2
+
+"$BIN/senti-train" --data "$DATA/train.csv" --out "$WORK/model" --epochs 12 --seed 3 --quiet
+for file in config.json tokenizer.model weights.pt; do
+  [ -f "$WORK/model/$file" ] || fail "model directory lacks $file"
+done
+python3 - "$WORK/model/config.json" <<'PY' || fail "config.json lacks expected fields"
+import json, sys
+config = json.load(open(sys.argv[1]))
+assert config["format"] == "senti-model" and config["format_version"] == 1
+assert config["labels"] == ["negative", "positive"], config["labels"]
+assert config["training"]["text_column"] == "review"
+assert config["training"]["label_column"] == "sentiment"
+assert len(config["history"]) >= 1 and "valid_accuracy" in config["history"][0]
+PY
+
+"$BIN/senti-eval" --model "$WORK/model" --data "$DATA/test.csv" --json "$WORK/metrics.json" \
+  --errors "$WORK/errors.csv" >"$WORK/eval.txt"
+accuracy=$(json_value "$WORK/metrics.json" accuracy)
+echo "sample test accuracy: $accuracy"
+at_least "$accuracy" 0.90 || fail "sample accuracy $accuracy is below 0.90"
+[ "$(json_value "$WORK/metrics.json" n)" = 80 ] || fail "eval did not count 80 rows"
+grep -q "confusion matrix" "$WORK/eval.txt" || fail "eval printed no confusion matrix"
+head -1 "$WORK/errors.csv" | grep -q "^line,text,gold,predicted,probability$" || fail "errors.csv header"
+
+# Labels the model never saw are reported and counted wrong, not a crash.
+printf 'review,sentiment\nThe coffee was wonderful .,positive\nThe coffee was ok .,neutral\n' \
+  >"$WORK/unseen.csv"
+"$BIN/senti-eval" --model "$WORK/model" --data "$WORK/unseen.csv" --json "$WORK/unseen.json" \
+  >/dev/null 2>"$WORK/unseen.err" || fail "eval with an unseen label failed"
+grep -q "neutral" "$WORK/unseen.err" || fail "eval did not name the unseen label"
+[ "$(json_value "$WORK/unseen.json" unseen)" = 1 ] || fail "unseen count"
+
+# Predict: piped lines are answered in order, one output line each (blank lines too).
+printf 'The staff was wonderful and i loved it .\n\nThe battery broke after two days .\n' \
+  | "$BIN/senti-predict" --model "$WORK/model" >"$WORK/pred.txt"
+[ "$(wc -l <"$WORK/pred.txt")" = 3 ] || fail "predict did not answer three lines"
+sed -n 1p "$WORK/pred.txt" | grep -q "^positive " || fail "first sentence not positive"
+sed -n 3p "$WORK/pred.txt" | grep -q "^negative " || fail "third sentence not negative"
+
+printf 'The pasta was terrible .\n' >"$WORK/in.txt"
+"$BIN/senti-predict" --model "$WORK/model" --input "$WORK/in.txt" --format json >"$WORK/pred.json"
+python3 - "$WORK/pred.json" <<'PY' || fail "JSON output"
+import json, sys
+row = json.loads(open(sys.argv[1]).readline())
+assert row["label"] == "negative", row
+assert len(row["tokens"]) == len(row["attention"]) > 0
+assert abs(sum(row["attention"]) - 1) < 1e-4
+PY
+"$BIN/senti-predict" --model "$WORK/model" --input "$WORK/in.txt" --format csv --all-scores \
+  >"$WORK/pred.csv"
+[ "$(head -1 "$WORK/pred.csv")" = "text,label,probability,p_negative,p_positive" ] || fail "CSV header"
+"$BIN/senti-predict" --model "$WORK/model" --input "$WORK/in.txt" --explain >"$WORK/explain.txt"
+grep -q "attention: .*terrible\[" "$WORK/explain.txt" || fail "--explain shows no weights in a pipe"
+
+# A closed stdout ends predict quietly.
+yes "The coffee was wonderful ." | head -5000 >"$WORK/many.txt"
+status=0
+"$BIN/senti-predict" --model "$WORK/model" --input "$WORK/many.txt" 2>"$WORK/pipe.err" | head -1 \
+  >/dev/null || status=$?
+[ ! -s "$WORK/pipe.err" ] || { fail "closed stdout caused errors"; cat "$WORK/pipe.err"; }
+
+# Retraining into the same directory replaces the model.
+"$BIN/senti-train" --data "$DATA/train.csv" --out "$WORK/model" --epochs 1 --quiet
+[ -f "$WORK/model/weights.pt" ] || fail "retrained model missing"
+[ "$(ls -A "$WORK" | grep -c '^\.model')" = 0 ] || fail "temporary directories left behind"
+finish

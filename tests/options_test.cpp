@@ -1,0 +1,87 @@
+#include <catch2/catch.hpp>
+
+#include "senti/error.h"
+#include "senti/options.h"
+
+namespace {
+senti::TrainOptions valid_train() {
+  senti::TrainOptions options;
+  options.data.path = "train.csv";
+  options.out = "model";
+  return options;
+}
+}  // namespace
+
+TEST_CASE("options: defaults are valid", "[options]") {
+  REQUIRE_NOTHROW(valid_train().validate());
+  senti::EvalOptions eval;
+  eval.model_dir = "m";
+  eval.data.path = "d.csv";
+  REQUIRE_NOTHROW(eval.validate());
+  senti::PredictOptions predict;
+  predict.model_dir = "m";
+  REQUIRE_NOTHROW(predict.validate());
+}
+
+TEST_CASE("options: messages name the flag, the value and the range", "[options]") {
+  auto options = valid_train();
+  options.training.epochs = 0;
+  REQUIRE_THROWS_WITH(options.validate(), "--epochs: 0 is out of range [1, 100000]");
+  options = valid_train();
+  options.valid_split = 1.5;
+  REQUIRE_THROWS_WITH(options.validate(),
+                      "--valid-split: 1.5 is out of range [0, 1) (0 turns validation off)");
+  options = valid_train();
+  options.model.encoder = "lstm";
+  REQUIRE_THROWS_WITH(options.validate(),
+                      "--encoder: unknown value 'lstm' (expected one of: none, conv, gru)");
+  options = valid_train();
+  options.model.dropout = 1.0;
+  REQUIRE_THROWS_WITH(options.validate(), "--dropout: 1 is out of range [0, 1)");
+  options = valid_train();
+  options.training.threads = -1;
+  REQUIRE_THROWS_WITH(options.validate(),
+                      "--threads: -1 is out of range [0, 1024] (0 uses all cores)");
+  options = valid_train();
+  options.training.learning_rate = 0;
+  REQUIRE_THROWS_WITH(options.validate(), "--lr: 0 is out of range (0, 10]");
+  options = valid_train();
+  options.model.kernel_size = 4;
+  REQUIRE_THROWS_WITH(options.validate(), "--kernel-size: 4 must be an odd number in [1, 31]");
+  options = valid_train();
+  options.out.clear();
+  REQUIRE_THROWS_WITH(options.validate(), "--out is required (the model directory to write)");
+  options = valid_train();
+  options.data.delimiter = ";;";
+  REQUIRE_THROWS_WITH(options.validate(),
+                      "--delimiter: ';;' must be a single character (or 'tab')");
+}
+
+TEST_CASE("options: predict and eval checks", "[options]") {
+  senti::PredictOptions predict;
+  predict.model_dir = "m";
+  predict.format = "xml";
+  REQUIRE_THROWS_WITH(predict.validate(),
+                      "--format: unknown value 'xml' (expected one of: text, json, csv)");
+  predict.format = "json";
+  predict.top_k = 0;
+  REQUIRE_THROWS_WITH(predict.validate(), "--top-k: 0 is out of range [1, 100000]");
+  senti::EvalOptions eval;
+  eval.data.path = "d.csv";
+  REQUIRE_THROWS_WITH(eval.validate(),
+                      "--model is required (a directory written by senti-train)");
+}
+
+TEST_CASE("options: delimiter from the extension", "[options]") {
+  senti::DataOptions data;
+  data.path = "reviews.TSV";
+  CHECK(data.resolved_delimiter() == '\t');
+  data.path = "reviews.csv";
+  CHECK(data.resolved_delimiter() == ',');
+  data.delimiter = "tab";
+  CHECK(data.resolved_delimiter() == '\t');
+  data.delimiter = ";";
+  CHECK(data.resolved_delimiter() == ';');
+  CHECK(senti::resolve_threads(3) == 3);
+  CHECK(senti::resolve_threads(0) >= 1);
+}

@@ -1,0 +1,24 @@
+#include <catch2/catch.hpp>
+
+#include "senti/render.h"
+
+TEST_CASE("render: pieces read as words", "[render]") {
+  CHECK(senti::display_piece("\xE2\x96\x81good") == " good");
+  CHECK(senti::display_piece("ness") == "ness");
+}
+
+TEST_CASE("render: plain annotation puts weights in brackets", "[render]") {
+  const std::vector<std::string> pieces = {"\xE2\x96\x81not", "\xE2\x96\x81good", "!"};
+  CHECK(senti::annotate_tokens_plain(pieces, {0.5f, 0.25f, 0.25f}) ==
+        "not[0.50] good[0.25]![0.25]");
+}
+
+TEST_CASE("render: ANSI shading is strongest on the heaviest token", "[render]") {
+  const auto text = senti::shade_tokens_ansi({"\xE2\x96\x81" "a", "\xE2\x96\x81" "b"}, {0.0f, 1.0f});
+  CHECK(text.find("\033[48;5;236m\033[38;5;255ma") != std::string::npos);
+  CHECK(text.find("\033[48;5;220m\033[38;5;16mb") != std::string::npos);
+}
+
+TEST_CASE("render: mean over heads", "[render]") {
+  CHECK(senti::mean_over_heads({{1.0f, 0.0f}, {0.0f, 1.0f}}) == std::vector<float>{0.5f, 0.5f});
+}

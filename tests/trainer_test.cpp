@@ -1,0 +1,63 @@
+#include <catch2/catch.hpp>
+
+#include <ATen/Parallel.h>
+
+#include "fixtures.h"
+
+namespace {
+
+double accuracy(senti::SentimentClassifier& model,
+                const std::vector<senti::EncodedExample>& data) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  int64_t correct = 0;
+  for (const auto& example : data) {
+    const auto logits = model(senti::pad_batch({&example.ids})).logits;
+    correct += logits.argmax(1).item<int64_t>() == example.label;
+  }
+  return static_cast<double>(correct) / static_cast<double>(data.size());
+}
+
+}  // namespace
+
+TEST_CASE("trainer: pad_batch pads with zeros to the longest row", "[trainer]") {
+  const std::vector<int64_t> a = {3, 4, 5}, b = {7};
+  const auto batch = senti::pad_batch({&a, &b});
+  CHECK(torch::equal(batch, torch::tensor({{3, 4, 5}, {7, 0, 0}}, torch::kInt64)));
+}
+
+TEST_CASE("trainer: learns the sample data well above chance", "[trainer]") {
+  at::set_num_threads(1);
+  auto small = senti::test::train_small_model(/*epochs=*/8);
+  CHECK(accuracy(small.model, small.test) >= 0.9);
+}
+
+TEST_CASE("trainer: same seed and one thread give bit-identical weights", "[trainer]") {
+  at::set_num_threads(1);
+  auto first = senti::test::train_small_model(2, /*seed=*/5);
+  auto second = senti::test::train_small_model(2, /*seed=*/5);
+  const auto a = first.model->parameters(), b = second.model->parameters();
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) CHECK(torch::equal(a[i], b[i]));
+}
+
+TEST_CASE("trainer: keeps the best validation epoch and stops on patience", "[trainer]") {
+  at::set_num_threads(1);
+  auto small = senti::test::train_small_model(1);
+  senti::TrainingOptions options;
+  options.epochs = 30;
+  options.patience = 2;
+  options.batch_size = 16;
+  senti::Progress quiet(senti::Progress::Mode::kQuiet);
+  const auto result = senti::fit(small.model, small.train, small.test, options, 2, quiet);
+  REQUIRE_FALSE(result.history.empty());
+  double best = 0.0;
+  for (const auto& epoch : result.history) best = std::max(best, epoch.valid_accuracy);
+  CHECK(result.best_valid_accuracy == best);
+  CHECK(result.history[result.best_epoch - 1].valid_accuracy == best);
+  // The model holds the best epoch's weights.
+  CHECK(accuracy(small.model, small.test) == Approx(best));
+  if (result.stopped_early) {
+    CHECK(static_cast<int64_t>(result.history.size()) - result.best_epoch == options.patience);
+  }
+}
