@@ -43,21 +43,32 @@ TEST_CASE("trainer: same seed and one thread give bit-identical weights", "[trai
 
 TEST_CASE("trainer: keeps the best validation epoch and stops on patience", "[trainer]") {
   at::set_num_threads(1);
-  auto small = senti::test::train_small_model(1);
-  senti::TrainingOptions options;
-  options.epochs = 30;
-  options.patience = 2;
-  options.batch_size = 16;
-  senti::Progress quiet(senti::Progress::Mode::kQuiet);
-  const auto result = senti::fit(small.model, small.train, small.test, options, 2, quiet);
-  REQUIRE_FALSE(result.history.empty());
-  double best = 0.0;
-  for (const auto& epoch : result.history) best = std::max(best, epoch.valid_accuracy);
-  CHECK(result.best_valid_accuracy == best);
-  CHECK(result.history[result.best_epoch - 1].valid_accuracy == best);
-  // The model holds the best epoch's weights.
-  CHECK(accuracy(small.model, small.test) == Approx(best));
-  if (result.stopped_early) {
-    CHECK(static_cast<int64_t>(result.history.size()) - result.best_epoch == options.patience);
+  for (const char* select_by : {"loss", "accuracy"}) {
+    auto small = senti::test::train_small_model(1);
+    senti::TrainingOptions options;
+    options.epochs = 30;
+    options.patience = 2;
+    options.batch_size = 16;
+    options.select_by = select_by;
+    senti::Progress quiet(senti::Progress::Mode::kQuiet);
+    const auto result = senti::fit(small.model, small.train, small.test, options, 2, quiet);
+    REQUIRE_FALSE(result.history.empty());
+    INFO("select_by " << select_by);
+    // The chosen epoch is the first one with the best score.
+    int64_t expected = 1;
+    for (const auto& epoch : result.history) {
+      const auto& best = result.history[expected - 1];
+      const bool better = std::string(select_by) == "loss"
+                              ? epoch.valid_loss < best.valid_loss
+                              : epoch.valid_accuracy > best.valid_accuracy;
+      if (better) expected = epoch.epoch;
+    }
+    CHECK(result.best_epoch == expected);
+    CHECK(result.best_valid_accuracy == result.history[expected - 1].valid_accuracy);
+    // The model holds the best epoch's weights.
+    CHECK(accuracy(small.model, small.test) == Approx(result.best_valid_accuracy));
+    if (result.stopped_early) {
+      CHECK(static_cast<int64_t>(result.history.size()) - result.best_epoch == options.patience);
+    }
   }
 }

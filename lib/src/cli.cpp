@@ -79,6 +79,8 @@ void add_train_options(CLI::App& app, TrainOptions& options) {
                  "none, or balanced to weight classes by inverse frequency");
   app.add_option("--patience", training.patience,
                  "stop after this many epochs without validation gain (0: never)");
+  app.add_option("--select-by", training.select_by,
+                 "choose the best epoch by validation loss, accuracy or macro-f1");
   app.add_option("--seed", training.seed,
                  "random seed; with --threads 1 the same seed gives the same model");
   app.add_option("--threads", training.threads, threads_help());

@@ -89,6 +89,7 @@ void TrainingOptions::validate() const {
         fmt::format("--token-dropout: {} is out of range [0, 1)", token_dropout));
   check_choice("--class-weights", class_weights, {"none", "balanced"});
   check_range<int64_t>("--patience", patience, 0, 100000);
+  check_choice("--select-by", select_by, {"loss", "accuracy", "macro-f1"});
   check_range<int64_t>("--max-tokens", max_tokens, 1, 100000);
   check_threads(threads);
   check_choice("--device", device, {"cpu", "cuda"});

@@ -65,6 +65,7 @@ nlohmann::json training_section(const TrainOptions& options, const Dataset& data
           {"token_dropout", t.token_dropout},
           {"class_weights", t.class_weights},
           {"patience", t.patience},
+          {"select_by", t.select_by},
           {"seed", t.seed},
           {"threads", threads},
           {"device", t.device},

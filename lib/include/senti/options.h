@@ -35,6 +35,7 @@ struct TrainingOptions {
   double token_dropout = 0.1;      ///< share of tokens replaced by <unk> while training, [0, 1)
   std::string class_weights = "none";  ///< none, or balanced (inverse class frequency)
   int64_t patience = 3;            ///< epochs without validation gain before stopping; 0: never
+  std::string select_by = "loss";  ///< best epoch by validation loss, accuracy or macro-f1
   int64_t max_tokens = 256;        ///< tokens kept per text (longer ones are truncated)
   uint64_t seed = 42;              ///< seeds torch, the shuffler and SentencePiece
   int64_t threads = 0;             ///< CPU threads; 0: all cores

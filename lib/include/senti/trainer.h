@@ -32,7 +32,7 @@ struct EpochRecord {
 struct TrainingResult {
   std::vector<EpochRecord> history;
   int64_t best_epoch = 0;          ///< 1-based epoch whose weights the model holds
-  double best_valid_accuracy = 0;  ///< its validation accuracy
+  double best_valid_accuracy = 0;  ///< its validation accuracy (whatever select_by chose on)
   double seconds = 0.0;            ///< wall time of all epochs
   bool stopped_early = false;      ///< patience ran out before the last epoch
 };
@@ -40,8 +40,8 @@ struct TrainingResult {
 /// Pads token sequences into a [batch, longest] int64 tensor (0 = padding).
 torch::Tensor pad_batch(const std::vector<const std::vector<int64_t>*>& sequences);
 
-/// Optimises `model` on `train`, choosing the epoch by accuracy on `valid`, and leaves the model
-/// holding the best epoch's weights, in eval mode.
+/// Optimises `model` on `train`, choosing the epoch by `options.select_by` on `valid`, and leaves
+/// the model holding the best epoch's weights, in eval mode.
 TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>& train,
                    const std::vector<EncodedExample>& valid, const TrainingOptions& options,
                    int64_t num_classes, Progress& progress);
