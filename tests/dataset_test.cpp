@@ -41,6 +41,29 @@ TEST_CASE("dataset: without a telling name the label is the column with fewest v
   CHECK(data.label_column == "c");
 }
 
+TEST_CASE("dataset: label names inside longer column names", "[dataset]") {
+  senti::test::TempDir dir;
+  // Shaped like the airline tweets set: the label is "airline_sentiment", not its confidence.
+  const auto path = dir.write(
+      "d.csv",
+      "tweet_id,airline_sentiment,airline_sentiment_confidence,text\n1,negative,0.9,my flight "
+      "was late again\n2,positive,1.0,thanks for the upgrade\n");
+  const auto data = load_dataset(options_for(path));
+  CHECK(data.label_column == "airline_sentiment");
+  CHECK(data.text_column == "text");
+}
+
+TEST_CASE("dataset: a constant column is never picked as the label", "[dataset]") {
+  senti::test::TempDir dir;
+  // Shaped like Sentiment140: polarity, id, query (always NO_QUERY), text; unhelpful names.
+  const auto path = dir.write("d.csv",
+                              "p,id,query,body\n0,11,NO_QUERY,what a bad day\n4,12,NO_QUERY,love "
+                              "this weather\n0,13,NO_QUERY,missed the bus\n");
+  const auto data = load_dataset(options_for(path));
+  CHECK(data.label_column == "p");
+  CHECK(data.text_column == "body");
+}
+
 TEST_CASE("dataset: explicit columns by name or index, TSV by extension", "[dataset]") {
   senti::test::TempDir dir;
   const auto path = dir.write("d.tsv", "stars\tbody\n5\tloved it, truly\n1\thated it\n");

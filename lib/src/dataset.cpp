@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "senti/csv.h"
 #include "senti/error.h"
@@ -71,13 +72,43 @@ size_t resolve_column(const std::string& spec, const std::vector<std::string>& h
               list_columns(header) + ")");
 }
 
-std::optional<size_t> label_column_by_name(const std::vector<std::string>& header) {
-  for (const char* name : kLabelNames) {
-    for (size_t i = 0; i < header.size(); ++i) {
-      if (lower(trim(header[i])) == name) return i;
+std::vector<std::string> name_parts(const std::string& name) {
+  std::vector<std::string> parts(1);
+  for (char c : lower(trim(name))) {
+    if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
+      parts.back().push_back(c);
+    } else if (!parts.back().empty()) {
+      parts.emplace_back();
     }
   }
-  return std::nullopt;
+  if (parts.back().empty()) parts.pop_back();
+  return parts;
+}
+
+// The column whose name says "label": an exact name first ("sentiment"), then a name ending in
+// one ("airline_sentiment"), then one containing it ("sentiment_label_gold"); earlier keywords
+// and shorter names win ties.
+std::optional<size_t> label_column_by_name(const std::vector<std::string>& header) {
+  std::optional<size_t> best;
+  std::tuple<int, size_t, size_t> best_rank{INT32_MAX, 0, 0};
+  for (size_t i = 0; i < header.size(); ++i) {
+    const auto parts = name_parts(header[i]);
+    if (parts.empty()) continue;
+    for (size_t k = 0; k < std::size(kLabelNames); ++k) {
+      const std::string keyword = kLabelNames[k];
+      int kind;
+      if (parts.size() == 1 && parts[0] == keyword) kind = 0;
+      else if (parts.back() == keyword) kind = 1;
+      else if (std::find(parts.begin(), parts.end(), keyword) != parts.end()) kind = 2;
+      else continue;
+      const std::tuple<int, size_t, size_t> rank{kind, k, header[i].size()};
+      if (!best || rank < best_rank) {
+        best = i;
+        best_rank = rank;
+      }
+    }
+  }
+  return best;
 }
 
 double mean_length(const CsvTable& table, size_t column) {
@@ -138,16 +169,21 @@ Dataset load_dataset(const DataOptions& options) {
     }
   }
   if (!label_index) {
-    // No telling name: the label is the other column with the fewest distinct values.
+    // No telling name: the label is the other column with the fewest distinct values, but at
+    // least two (a constant column cannot be a label).
     size_t fewest = SIZE_MAX;
     for (size_t i = 0; i < header.size(); ++i) {
       if (i == *text_index) continue;
       const size_t distinct = distinct_values(table, i);
-      if (distinct < fewest) {
+      if (distinct >= 2 && distinct < fewest) {
         fewest = distinct;
         label_index = i;
       }
     }
+  }
+  if (!label_index) {
+    throw Error(options.path + ": cannot tell which column holds the labels (columns: " +
+                list_columns(header) + "); name it with --label-column");
   }
   if (*label_index == *text_index) {
     throw Error("--text-column and --label-column both name column " +

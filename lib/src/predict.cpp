@@ -155,25 +155,29 @@ class Writer {
   }
 
   void write_json(const std::string& text, const Prediction* prediction) {
-    nlohmann::json json = {{"text", text}};
+    nlohmann::ordered_json json = {{"text", text}};
     if (prediction == nullptr) {
       json["label"] = nullptr;
     } else {
       json["label"] = labels_.name(prediction->label);
       json["probability"] = prediction->probabilities[prediction->label];
-      nlohmann::json scores = nlohmann::json::object();
+      nlohmann::ordered_json scores = nlohmann::ordered_json::object();
       for (int64_t id : ranked_labels(*prediction, options_)) {
         scores[labels_.name(id)] = prediction->probabilities[id];
       }
       json["scores"] = scores;
-      nlohmann::json tokens = nlohmann::json::array();
-      for (const auto& piece : prediction->tokens) tokens.push_back(display_piece(piece));
+      nlohmann::ordered_json tokens = nlohmann::ordered_json::array();
+      for (const auto& piece : prediction->tokens) {
+        auto token = display_piece(piece);
+        if (!token.empty() && token.front() == ' ') token.erase(0, 1);
+        tokens.push_back(token);
+      }
       json["tokens"] = tokens;
       json["attention"] = mean_over_heads(prediction->attention);
       if (heads_ > 1) json["attention_heads"] = prediction->attention;
       json["truncated"] = prediction->truncated;
     }
-    out_ << json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    out_ << json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   }
 
   void write_csv(const std::string& text, const Prediction* prediction) {
