@@ -108,3 +108,25 @@ TEST_CASE("model: pretty_print says what the module is", "[model]") {
   senti::AttentionPooling(senti::AttentionPoolingOptions(8).heads(2))->pretty_print(stream);
   CHECK(stream.str() == "senti::AttentionPooling(input_dim=8, attention_dim=64, heads=2)");
 }
+
+TEST_CASE("model: the n-gram path averages unigram and bigram scores", "[model]") {
+  senti::NgramLinear ngrams(senti::NgramLinearOptions(/*vocab_size=*/10, /*num_classes=*/2).buckets(7));
+  torch::NoGradGuard no_grad;
+  ngrams->unigrams->weight.fill_(1.0);
+  ngrams->unigrams->weight[0].zero_();
+  ngrams->bigrams->weight.fill_(3.0);
+  ngrams->bigrams->weight[0].zero_();
+  // Row 0: 3 tokens, 2 bigrams -> (3 * 1 + 2 * 3) / 5. Row 1: 1 token, no bigram -> 1.
+  const auto scores = ngrams(torch::tensor({{4, 5, 6}, {7, 0, 0}}, torch::kInt64));
+  CHECK(torch::allclose(scores, torch::tensor({{9.0f / 5, 9.0f / 5}, {1.0f, 1.0f}})));
+}
+
+TEST_CASE("model: with n-grams on, gradients reach them too", "[model]") {
+  torch::manual_seed(0);
+  auto options = tiny("gru");
+  options.ngram_buckets = 64;
+  SentimentClassifier model(options);
+  torch::nn::functional::cross_entropy(model(ids()).logits, torch::tensor({0, 2})).backward();
+  CHECK(model->ngrams->unigrams->weight.grad().abs().sum().item<double>() > 0.0);
+  CHECK(model->ngrams->bigrams->weight.grad().abs().sum().item<double>() > 0.0);
+}

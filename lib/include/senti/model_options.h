@@ -10,7 +10,7 @@ namespace senti {
 /// the ones `--help` prints and the ones a model is trained with.
 struct ModelOptions {
   int64_t embedding_dim = 128;     ///< width of token vectors (--dim), >= 4
-  std::string encoder = "conv";    ///< context encoder: none, conv or gru (--encoder)
+  std::string encoder = "gru";     ///< context encoder: none, conv or gru (--encoder)
   int64_t kernel_size = 3;         ///< width of the conv encoder's window in tokens, odd, >= 1
   int64_t attention_dim = 64;      ///< hidden width of the additive attention scorer, >= 1
   int64_t attention_heads = 1;     ///< independent attention pooling heads, >= 1
