@@ -75,6 +75,9 @@ void add_train_options(CLI::App& app, TrainOptions& options) {
   app.add_option("--label-smoothing", training.label_smoothing, "label smoothing");
   app.add_option("--token-dropout", training.token_dropout,
                  "share of tokens hidden (as <unk>) while training");
+  app.add_option("--subword-alpha", training.subword_alpha,
+                 "subword regularisation: sample a segmentation per epoch with this smoothing "
+                 "(unigram only; 0: off)");
   app.add_option("--class-weights", training.class_weights,
                  "none, or balanced to weight classes by inverse frequency");
   app.add_option("--patience", training.patience,

@@ -87,6 +87,8 @@ void TrainingOptions::validate() const {
         fmt::format("--label-smoothing: {} is out of range [0, 1)", label_smoothing));
   check(token_dropout >= 0.0 && token_dropout < 1.0,
         fmt::format("--token-dropout: {} is out of range [0, 1)", token_dropout));
+  check(subword_alpha >= 0.0 && subword_alpha <= 1.0,
+        fmt::format("--subword-alpha: {} is out of range [0, 1]", subword_alpha));
   check_choice("--class-weights", class_weights, {"none", "balanced"});
   check_range<int64_t>("--patience", patience, 0, 100000);
   check_choice("--select-by", select_by, {"loss", "accuracy", "macro-f1"});
@@ -104,6 +106,8 @@ void TrainOptions::validate() const {
   tokenizer.validate();
   model.validate();
   training.validate();
+  check(training.subword_alpha == 0.0 || tokenizer.type == "unigram",
+        "--subword-alpha: sampling needs --tokenizer-type unigram");
 }
 
 void EvalOptions::validate() const {

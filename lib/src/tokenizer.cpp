@@ -182,8 +182,8 @@ std::vector<int64_t> Tokenizer::encode(std::string_view text) const {
 }
 
 std::vector<int64_t> Tokenizer::encode_for_model(std::string_view text, int64_t max_tokens,
-                                                 bool* truncated) const {
-  auto ids = encode(text);
+                                                 bool* truncated, float sample_alpha) const {
+  auto ids = sample_alpha > 0.0f ? sample_encode(text, sample_alpha) : encode(text);
   const bool cut = static_cast<int64_t>(ids.size()) > max_tokens;
   if (cut) ids.resize(static_cast<size_t>(max_tokens));
   if (ids.empty()) ids.push_back(kUnkId);

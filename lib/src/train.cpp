@@ -19,15 +19,17 @@
 namespace senti {
 namespace {
 
+// Examples as model input; with `sample_alpha` > 0 each text gets a sampled segmentation.
 std::vector<EncodedExample> encode_examples(const std::vector<Example>& examples,
                                             const Tokenizer& tokenizer, const LabelSet& labels,
-                                            int64_t max_tokens) {
+                                            int64_t max_tokens, float sample_alpha = 0.0f) {
   std::vector<EncodedExample> encoded;
   encoded.reserve(examples.size());
   for (const auto& example : examples) {
     const auto label = labels.index(example.label);
     if (!label) continue;
-    encoded.push_back({tokenizer.encode_for_model(example.text, max_tokens), *label});
+    encoded.push_back(
+        {tokenizer.encode_for_model(example.text, max_tokens, nullptr, sample_alpha), *label});
   }
   return encoded;
 }
@@ -63,6 +65,7 @@ nlohmann::json training_section(const TrainOptions& options, const Dataset& data
           {"warmup", t.warmup},
           {"label_smoothing", t.label_smoothing},
           {"token_dropout", t.token_dropout},
+          {"subword_alpha", t.subword_alpha},
           {"class_weights", t.class_weights},
           {"patience", t.patience},
           {"select_by", t.select_by},
@@ -155,8 +158,13 @@ void run_train(const TrainOptions& options) {
   model_options.num_classes = labels.size();
   SentimentClassifier model(model_options);
   Progress progress(options.quiet ? Progress::Mode::kQuiet : Progress::Mode::kBar);
+  Resampler resample;
+  if (options.training.subword_alpha > 0.0) {
+    const auto alpha = static_cast<float>(options.training.subword_alpha);
+    resample = [&] { return encode_examples(train_rows, tokenizer, labels, max_tokens, alpha); };
+  }
   const TrainingResult result =
-      fit(model, train_set, valid_set, options.training, labels.size(), progress);
+      fit(model, train_set, valid_set, options.training, labels.size(), progress, resample);
 
   nlohmann::json config;
   config["senti_version"] = SENTI_VERSION;

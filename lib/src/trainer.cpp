@@ -186,7 +186,7 @@ torch::Tensor pad_batch(const std::vector<const std::vector<int64_t>*>& sequence
 
 TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>& train,
                    const std::vector<EncodedExample>& valid, const TrainingOptions& options,
-                   int64_t num_classes, Progress& progress) {
+                   int64_t num_classes, Progress& progress, const Resampler& resample) {
   if (train.empty()) throw Error("no training examples");
   const torch::Device device(options.device == "cuda" ? torch::kCUDA : torch::kCPU);
   model->to(device);
@@ -212,12 +212,15 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
   for (int64_t epoch = 1; epoch <= options.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
     model->train();
-    const auto batches = make_batches(train, options.batch_size, rng);
+    std::vector<EncodedExample> resampled;
+    if (resample) resampled = resample();
+    const auto& epoch_data = resample ? resampled : train;
+    const auto batches = make_batches(epoch_data, options.batch_size, rng);
     progress.start_epoch(epoch, options.epochs, static_cast<int64_t>(batches.size()));
     double loss_sum = 0.0;
     int64_t correct = 0, seen = 0, tokens = 0, step_in_epoch = 0;
     for (const auto& indexes : batches) {
-      Batch batch = collate(train, indexes, device);
+      Batch batch = collate(epoch_data, indexes, device);
       if (options.token_dropout > 0.0) {
         // Hiding random tokens makes the model spread its attention instead of relying on a few.
         const auto drop = torch::rand(batch.ids.sizes(), torch::TensorOptions().device(device))

@@ -33,6 +33,8 @@ struct TrainingOptions {
   double warmup = 0.05;            ///< share of steps with a linear warm-up, then linear decay
   double label_smoothing = 0.0;    ///< cross-entropy label smoothing, [0, 1)
   double token_dropout = 0.1;      ///< share of tokens replaced by <unk> while training, [0, 1)
+  double subword_alpha = 0.0;      ///< sample a segmentation per epoch with this smoothing
+                                   ///< (subword regularisation, unigram only), [0, 1]; 0: off
   std::string class_weights = "none";  ///< none, or balanced (inverse class frequency)
   int64_t patience = 3;            ///< epochs without validation gain before stopping; 0: never
   std::string select_by = "loss";  ///< best epoch by validation loss, accuracy or macro-f1

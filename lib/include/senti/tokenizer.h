@@ -43,9 +43,10 @@ class Tokenizer {
   /// The piece ids of `text` (most likely segmentation).
   std::vector<int64_t> encode(std::string_view text) const;
   /// The ids a model sees for `text`: cut to `max_tokens` (setting `*truncated` when it was cut)
-  /// and never empty (text with no pieces becomes one unknown piece).
+  /// and never empty (text with no pieces becomes one unknown piece). With `sample_alpha` > 0 the
+  /// segmentation is sampled (see sample_encode).
   std::vector<int64_t> encode_for_model(std::string_view text, int64_t max_tokens,
-                                        bool* truncated = nullptr) const;
+                                        bool* truncated = nullptr, float sample_alpha = 0.0f) const;
   /// One sampled segmentation of `text` (subword regularisation; unigram models only).
   std::vector<int64_t> sample_encode(std::string_view text, float alpha) const;
   /// The surface string of piece `id` (with SentencePiece's U+2581 word-boundary marker).

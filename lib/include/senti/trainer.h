@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "senti/model.h"
@@ -40,10 +41,14 @@ struct TrainingResult {
 /// Pads token sequences into a [batch, longest] int64 tensor (0 = padding).
 torch::Tensor pad_batch(const std::vector<const std::vector<int64_t>*>& sequences);
 
+/// Gives a fresh encoding of the training set (same rows, same order) for each epoch.
+using Resampler = std::function<std::vector<EncodedExample>()>;
+
 /// Optimises `model` on `train`, choosing the epoch by `options.select_by` on `valid`, and leaves
-/// the model holding the best epoch's weights, in eval mode.
+/// the model holding the best epoch's weights, in eval mode. With `resample`, each epoch trains
+/// on what it returns instead of `train` (subword regularisation).
 TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>& train,
                    const std::vector<EncodedExample>& valid, const TrainingOptions& options,
-                   int64_t num_classes, Progress& progress);
+                   int64_t num_classes, Progress& progress, const Resampler& resample = {});
 
 }  // namespace senti
