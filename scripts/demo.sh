@@ -20,8 +20,13 @@ echo "== senti-eval --model $model --data $test"
 build/bin/senti-eval --model "$model" --data "$test"
 echo
 echo "== senti-predict --model $model --explain"
-printf '%s\n' \
-  "The acting was wonderful and the story kept me hooked ." \
-  "The battery died after a day and support never answered ." \
-  "It was not bad at all ." \
+if [ "$model" = models/sample ]; then
+  # The sample set is tiny: new sentences built from its words, not unseen vocabulary.
+  sentences=("The new update is brilliant , i loved it ." "Our waiter was rude and slow and i will not return ."
+             "The camera was not bad at all .")
+else
+  sentences=("The acting was wonderful and the story kept me hooked ."
+             "The battery died after a day and support never answered ." "It was not bad at all .")
+fi
+printf '%s\n' "${sentences[@]}" \
   | build/bin/senti-predict --model "$model" --explain

@@ -64,6 +64,14 @@ status=0
   >/dev/null || status=$?
 [ ! -s "$WORK/pipe.err" ] || { fail "closed stdout caused errors"; cat "$WORK/pipe.err"; }
 
+# The same seed with one thread gives the same model, bit for bit.
+for run in a b; do
+  "$BIN/senti-train" --data "$DATA/train.csv" --out "$WORK/repro-$run" --epochs 2 --seed 9 \
+    --threads 1 --quiet 2>/dev/null
+done
+cmp -s "$WORK/repro-a/tokenizer.model" "$WORK/repro-b/tokenizer.model" || fail "tokenizers differ"
+cmp -s "$WORK/repro-a/weights.pt" "$WORK/repro-b/weights.pt" || fail "weights differ"
+
 # Retraining into the same directory replaces the model.
 "$BIN/senti-train" --data "$DATA/train.csv" --out "$WORK/model" --epochs 1 --quiet
 [ -f "$WORK/model/weights.pt" ] || fail "retrained model missing"

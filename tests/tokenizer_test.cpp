@@ -83,6 +83,9 @@ TEST_CASE("tokenizer: model input is truncated and never empty", "[tokenizer]") 
                                               &truncated);
   CHECK(ids.size() == 3);
   CHECK(truncated);
+  const std::string huge(1 << 20, 'x');
+  CHECK(tokenizer.encode_for_model(huge, 5, &truncated).size() == 5);
+  CHECK(truncated);
   CHECK(tokenizer.encode_for_model("", 10, &truncated) ==
         std::vector<int64_t>{senti::Tokenizer::kUnkId});
   CHECK_FALSE(truncated);

@@ -7,7 +7,6 @@
 #include <iterator>
 #include <regex>
 #include <sstream>
-#include <thread>
 
 #include "senti/error.h"
 #include "spm_library.h"
@@ -74,7 +73,7 @@ Tokenizer::Tokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) 
 void Tokenizer::seed(uint32_t seed) { detail::SpmLibrary::get().set_seed(seed); }
 
 Tokenizer Tokenizer::train(const std::vector<std::string>& texts, const TokenizerOptions& options,
-                           uint32_t seed) {
+                           uint32_t seed, int64_t threads) {
   options.validate();
   const auto& spm = detail::SpmLibrary::get();
   std::vector<const char*> sentences;
@@ -86,7 +85,6 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts, const Tokenize
   }
   if (sentences.empty()) throw Error("cannot train a tokenizer: no non-empty text");
 
-  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   int64_t vocab_size = options.vocab_size;
   for (int attempt = 0; attempt < 4; ++attempt) {
     const std::vector<std::pair<std::string, std::string>> settings = {
@@ -102,7 +100,7 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts, const Tokenize
         {"shuffle_input_sentence", "true"},
         // A soft limit: a small corpus yields a smaller unigram vocabulary instead of an error.
         {"hard_vocab_limit", "false"},
-        {"num_threads", std::to_string(threads)},
+        {"num_threads", std::to_string(std::max<int64_t>(1, threads))},
         {"minloglevel", "2"},
     };
     std::vector<const char*> keys, values;
@@ -183,8 +181,18 @@ std::vector<int64_t> Tokenizer::encode(std::string_view text) const {
 
 std::vector<int64_t> Tokenizer::encode_for_model(std::string_view text, int64_t max_tokens,
                                                  bool* truncated, float sample_alpha) const {
+  // A piece spans at most 16 code points (64 bytes), so text beyond max_tokens * 64 bytes can
+  // never reach the model; cutting it first keeps a 10 MB line from costing gigabytes.
+  const auto byte_limit = static_cast<size_t>(std::max<int64_t>(1, max_tokens)) * 64;
+  bool cut = false;
+  if (text.size() > byte_limit) {
+    size_t end = byte_limit;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    text = text.substr(0, end);
+    cut = true;
+  }
   auto ids = sample_alpha > 0.0f ? sample_encode(text, sample_alpha) : encode(text);
-  const bool cut = static_cast<int64_t>(ids.size()) > max_tokens;
+  cut = cut || static_cast<int64_t>(ids.size()) > max_tokens;
   if (cut) ids.resize(static_cast<size_t>(max_tokens));
   if (ids.empty()) ids.push_back(kUnkId);
   if (truncated != nullptr) *truncated = cut;

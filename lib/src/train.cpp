@@ -141,8 +141,8 @@ void run_train(const TrainOptions& options) {
   std::vector<std::string> texts;
   texts.reserve(train_rows.size());
   for (const auto& example : train_rows) texts.push_back(example.text);
-  const Tokenizer tokenizer =
-      Tokenizer::train(texts, options.tokenizer, static_cast<uint32_t>(options.training.seed));
+  const Tokenizer tokenizer = Tokenizer::train(
+      texts, options.tokenizer, static_cast<uint32_t>(options.training.seed), threads);
   spdlog::info("tokenizer: {} {} pieces", options.tokenizer.type, tokenizer.vocab_size());
 
   const auto max_tokens = options.training.max_tokens;

@@ -28,10 +28,11 @@ class Tokenizer {
   static constexpr int64_t kPadId = 0;  ///< id of the padding piece
   static constexpr int64_t kUnkId = 1;  ///< id of the unknown piece
 
-  /// Trains a tokenizer on `texts`. When the corpus is too small for `vocab_size`, the
-  /// vocabulary is shrunk to what the corpus supports and the actual size is logged.
+  /// Trains a tokenizer on `texts` with `threads` threads (the same seed and one thread give the
+  /// same model). When the corpus is too small for `vocab_size`, the vocabulary is shrunk to what
+  /// the corpus supports and the actual size is logged.
   static Tokenizer train(const std::vector<std::string>& texts, const TokenizerOptions& options,
-                         uint32_t seed);
+                         uint32_t seed, int64_t threads = 1);
   /// Reads a serialized model from `path`; throws senti::Error naming the file.
   static Tokenizer load(const std::string& path);
   /// Builds a tokenizer from serialized model bytes; `origin` names them in errors.
