@@ -11,7 +11,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-nlohmann::json minimal_config() { return {{"training", {{"seed", 1}}}, {"history", nlohmann::json::array()}}; }
+nlohmann::json minimal_config() {
+  return {{"training", {{"seed", 1}}}, {"history", nlohmann::json::array()}};
+}
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -70,9 +72,9 @@ TEST_CASE("bundle: saving replaces a model but never an unrelated directory", "[
   const auto other = dir.file("photos");
   fs::create_directory(other);
   write_file(fs::path(other) / "cat.jpg", "meow");
-  REQUIRE_THROWS_WITH(senti::save_bundle(other, small.model, small.tokenizer, small.labels, 64,
-                                         minimal_config()),
-                      Catch::Contains("is a non-empty directory that is not a senti model"));
+  REQUIRE_THROWS_WITH(
+      senti::save_bundle(other, small.model, small.tokenizer, small.labels, 64, minimal_config()),
+      Catch::Contains("is a non-empty directory that is not a senti model"));
   const auto file = dir.write("plain.txt", "x");
   REQUIRE_THROWS_WITH(senti::check_output_dir(file), Catch::Contains("is not a directory"));
 }
@@ -95,7 +97,8 @@ TEST_CASE("bundle: broken model directories give clear errors", "[bundle]") {
 
   auto missing_weights = copy("no-weights");
   fs::remove(missing_weights / "weights.pt");
-  REQUIRE_THROWS_WITH(senti::load_bundle(missing_weights.string()), Catch::Contains("lacks weights.pt"));
+  REQUIRE_THROWS_WITH(senti::load_bundle(missing_weights.string()),
+                      Catch::Contains("lacks weights.pt"));
 
   auto missing_tokenizer = copy("no-tokenizer");
   fs::remove(missing_tokenizer / "tokenizer.model");

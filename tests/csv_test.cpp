@@ -16,9 +16,8 @@ TEST_CASE("csv: plain rows with a header", "[csv]") {
 }
 
 TEST_CASE("csv: quoted fields with delimiters, escaped quotes and newlines", "[csv]") {
-  const auto table =
-      parse_csv("text,label\n\"a, b\",1\n\"she said \"\"hi\"\"\",0\n\"two\nlines\",1\nlast,0",
-                ',', "t.csv");
+  const auto table = parse_csv(
+      "text,label\n\"a, b\",1\n\"she said \"\"hi\"\"\",0\n\"two\nlines\",1\nlast,0", ',', "t.csv");
   REQUIRE(table.records.size() == 4);
   CHECK(table.records[0].fields[0] == "a, b");
   CHECK(table.records[1].fields[0] == "she said \"hi\"");
@@ -36,7 +35,8 @@ TEST_CASE("csv: CRLF line ends and a UTF-8 byte order mark", "[csv]") {
   CHECK(table.records[1].fields[0] == "x\r\ny");
 }
 
-TEST_CASE("csv: blank lines are skipped, empty fields kept, ragged rows kept as they are", "[csv]") {
+TEST_CASE("csv: blank lines are skipped, empty fields kept, ragged rows kept as they are",
+          "[csv]") {
   const auto table = parse_csv("a,b\n\n,1\nonly\nx,y,z\n\n", ',', "t.csv");
   REQUIRE(table.records.size() == 3);
   CHECK(table.records[0].fields == std::vector<std::string>{"", "1"});

@@ -34,8 +34,9 @@ TEST_CASE("dataset: picks the label column by name and the text by length", "[da
 TEST_CASE("dataset: without a telling name the label is the column with fewest values",
           "[dataset]") {
   senti::test::TempDir dir;
-  const auto path = dir.write("d.csv", "a,b,c\nx1,great stuff here,yes\nx2,awful stuff here,no\n"
-                                       "x3,fine stuff here,yes\n");
+  const auto path = dir.write("d.csv",
+                              "a,b,c\nx1,great stuff here,yes\nx2,awful stuff here,no\n"
+                              "x3,fine stuff here,yes\n");
   const auto data = load_dataset(options_for(path));
   CHECK(data.text_column == "b");
   CHECK(data.label_column == "c");
@@ -81,9 +82,8 @@ TEST_CASE("dataset: unknown or out-of-range columns name the flag and the column
   const auto path = dir.write("d.csv", "text,label\nok,1\n");
   auto options = options_for(path);
   options.text_column = "txt";
-  REQUIRE_THROWS_WITH(load_dataset(options),
-                      "--text-column: no column named 'txt' in " + path +
-                          " (columns: 0:'text', 1:'label')");
+  REQUIRE_THROWS_WITH(load_dataset(options), "--text-column: no column named 'txt' in " + path +
+                                                 " (columns: 0:'text', 1:'label')");
   options.text_column = "7";
   REQUIRE_THROWS_WITH(load_dataset(options),
                       Catch::StartsWith("--text-column: column index 7 is out of range"));
@@ -102,8 +102,7 @@ TEST_CASE("dataset: duplicate header names must be chosen by index", "[dataset]"
 
 TEST_CASE("dataset: rows with empty text or label are skipped and counted", "[dataset]") {
   senti::test::TempDir dir;
-  const auto path =
-      dir.write("d.csv", "text,label\ngood,1\n   ,0\nbad,\nshort\nfine,1\n");
+  const auto path = dir.write("d.csv", "text,label\ngood,1\n   ,0\nbad,\nshort\nfine,1\n");
   const auto data = load_dataset(options_for(path));
   CHECK(data.examples.size() == 2);
   CHECK(data.skipped == 3);
@@ -111,8 +110,9 @@ TEST_CASE("dataset: rows with empty text or label are skipped and counted", "[da
 
   auto strict = options_for(path);
   strict.strict = true;
-  REQUIRE_THROWS_WITH(load_dataset(strict), path + ":3: row has empty text (drop --strict to skip "
-                                                   "such rows)");
+  REQUIRE_THROWS_WITH(load_dataset(strict), path +
+                                                ":3: row has empty text (drop --strict to skip "
+                                                "such rows)");
 }
 
 TEST_CASE("dataset: files with nothing usable are errors", "[dataset]") {

@@ -4,7 +4,6 @@
 
 #include "senti/metrics.h"
 
-
 TEST_CASE("metrics: hand-computed binary case", "[metrics]") {
   // gold:      a a a a b b
   // predicted: a a b a a b   -> a: tp 3, fp 1, fn 1; b: tp 1, fp 1, fn 1
@@ -57,8 +56,8 @@ TEST_CASE("metrics: classes absent from gold and predictions stay out of the ave
 }
 
 TEST_CASE("metrics: the text report aligns its tables", "[metrics]") {
-  const auto text =
-      senti::format_report(senti::classification_report({0, 1}, {0, 0}, {"negative", "positive"}, 2));
+  const auto text = senti::format_report(
+      senti::classification_report({0, 1}, {0, 0}, {"negative", "positive"}, 2));
   CHECK(text.find("accuracy     0.5000  (1 of 2)") != std::string::npos);
   CHECK(text.find("negative     0.5000     1.0000     0.6667          1") != std::string::npos);
   CHECK(text.find("positive         1         0") != std::string::npos);

@@ -22,7 +22,9 @@ ModelOptions tiny(const std::string& encoder = "conv", int64_t heads = 1) {
 }
 
 // Two rows: one full, one with two padding positions at the end.
-torch::Tensor ids() { return torch::tensor({{5, 6, 7, 8}, {9, 10, 0, 0}}, torch::kInt64); }
+torch::Tensor ids() {
+  return torch::tensor({{5, 6, 7, 8}, {9, 10, 0, 0}}, torch::kInt64);
+}
 
 }  // namespace
 
@@ -110,7 +112,8 @@ TEST_CASE("model: pretty_print says what the module is", "[model]") {
 }
 
 TEST_CASE("model: the n-gram path averages unigram and bigram scores", "[model]") {
-  senti::NgramLinear ngrams(senti::NgramLinearOptions(/*vocab_size=*/10, /*num_classes=*/2).buckets(7));
+  senti::NgramLinear ngrams(
+      senti::NgramLinearOptions(/*vocab_size=*/10, /*num_classes=*/2).buckets(7));
   torch::NoGradGuard no_grad;
   ngrams->unigrams->weight.fill_(1.0);
   ngrams->unigrams->weight[0].zero_();

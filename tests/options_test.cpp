@@ -68,8 +68,7 @@ TEST_CASE("options: predict and eval checks", "[options]") {
   REQUIRE_THROWS_WITH(predict.validate(), "--top-k: 0 is out of range [1, 100000]");
   senti::EvalOptions eval;
   eval.data.path = "d.csv";
-  REQUIRE_THROWS_WITH(eval.validate(),
-                      "--model is required (a directory written by senti-train)");
+  REQUIRE_THROWS_WITH(eval.validate(), "--model is required (a directory written by senti-train)");
 }
 
 TEST_CASE("options: delimiter from the extension", "[options]") {

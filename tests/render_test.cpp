@@ -14,7 +14,11 @@ TEST_CASE("render: plain annotation puts weights in brackets", "[render]") {
 }
 
 TEST_CASE("render: ANSI shading is strongest on the heaviest token", "[render]") {
-  const auto text = senti::shade_tokens_ansi({"\xE2\x96\x81" "a", "\xE2\x96\x81" "b"}, {0.0f, 1.0f});
+  const auto text = senti::shade_tokens_ansi({"\xE2\x96\x81"
+                                              "a",
+                                              "\xE2\x96\x81"
+                                              "b"},
+                                             {0.0f, 1.0f});
   CHECK(text.find("\033[48;5;236m\033[38;5;255ma") != std::string::npos);
   CHECK(text.find("\033[48;5;220m\033[38;5;16mb") != std::string::npos);
 }

@@ -43,7 +43,9 @@ TEST_CASE("tokenizer: trains and encodes in a process that also runs LibTorch", 
     CHECK(id > senti::Tokenizer::kUnkId);
     joined += tokenizer.piece(id);
   }
-  CHECK(joined == "\xE2\x96\x81the\xE2\x96\x81" "battery\xE2\x96\x81was\xE2\x96\x81terrible");
+  CHECK(joined ==
+        "\xE2\x96\x81the\xE2\x96\x81"
+        "battery\xE2\x96\x81was\xE2\x96\x81terrible");
 
   // And torch still works after SentencePiece ran.
   CHECK(torch::allclose(linear(torch::ones({1, 4})), before));
@@ -79,8 +81,8 @@ TEST_CASE("tokenizer: a tiny corpus lowers the vocabulary instead of failing", "
 TEST_CASE("tokenizer: model input is truncated and never empty", "[tokenizer]") {
   const auto tokenizer = senti::Tokenizer::train(sample_texts(), small_vocab(), 1);
   bool truncated = false;
-  const auto ids = tokenizer.encode_for_model("the plot was a mess and the staff was rude", 3,
-                                              &truncated);
+  const auto ids =
+      tokenizer.encode_for_model("the plot was a mess and the staff was rude", 3, &truncated);
   CHECK(ids.size() == 3);
   CHECK(truncated);
   const std::string huge(1 << 20, 'x');

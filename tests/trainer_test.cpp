@@ -6,8 +6,7 @@
 
 namespace {
 
-double accuracy(senti::SentimentClassifier& model,
-                const std::vector<senti::EncodedExample>& data) {
+double accuracy(senti::SentimentClassifier& model, const std::vector<senti::EncodedExample>& data) {
   torch::NoGradGuard no_grad;
   model->eval();
   int64_t correct = 0;

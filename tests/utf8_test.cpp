@@ -11,7 +11,7 @@ TEST_CASE("utf8: valid text passes unchanged", "[utf8]") {
 TEST_CASE("utf8: invalid bytes become U+FFFD and NULs are dropped", "[utf8]") {
   CHECK(senti::sanitize_utf8(std::string("a\xFFz")) == "a\xEF\xBF\xBDz");
   CHECK(senti::sanitize_utf8(std::string("a\0b", 3)) == "ab");
-  CHECK(senti::sanitize_utf8("\xC3") == "\xEF\xBF\xBD");            // truncated sequence
+  CHECK(senti::sanitize_utf8("\xC3") == "\xEF\xBF\xBD");                  // truncated sequence
   CHECK(senti::sanitize_utf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
   CHECK(senti::sanitize_utf8("\xED\xA0\x80") ==
         "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate

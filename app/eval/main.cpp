@@ -1,6 +1,6 @@
 // senti-eval: accuracy, per-class metrics and the confusion matrix of a model on labeled data.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <exception>
 #include <iostream>

@@ -1,6 +1,6 @@
 // senti-predict: the sentiment of typed, piped or listed sentences.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <exception>
 #include <iostream>

@@ -1,6 +1,6 @@
 // senti-train: train a sentiment classifier on a labeled CSV.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <exception>
 

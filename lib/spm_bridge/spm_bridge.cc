@@ -6,8 +6,8 @@
 
 #include <exception>
 #include <memory>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -51,7 +51,9 @@ class ArraySentenceIterator : public sentencepiece::SentenceIterator {
 
 extern "C" {
 
-int senti_spm_abi_version(void) { return 1; }
+int senti_spm_abi_version(void) {
+  return 1;
+}
 
 int senti_spm_train(const char* const* sentences, const size_t* sentence_sizes, size_t count,
                     const char* const* option_keys, const char* const* option_values,
@@ -75,12 +77,12 @@ int senti_spm_train(const char* const* sentences, const size_t* sentence_sizes, 
   }
 }
 
-senti_spm_processor* senti_spm_load(const char* model, size_t model_size,
-                                    senti_spm_sink error_sink, void* context) {
+senti_spm_processor* senti_spm_load(const char* model, size_t model_size, senti_spm_sink error_sink,
+                                    void* context) {
   try {
     auto processor = std::make_unique<senti_spm_processor>();
-    const auto status = processor->processor.LoadFromSerializedProto(
-        std::string_view(model, model_size));
+    const auto status =
+        processor->processor.LoadFromSerializedProto(std::string_view(model, model_size));
     if (!status.ok()) {
       send(error_sink, context, status.ToString());
       return nullptr;
@@ -92,7 +94,9 @@ senti_spm_processor* senti_spm_load(const char* model, size_t model_size,
   }
 }
 
-void senti_spm_free(senti_spm_processor* processor) { delete processor; }
+void senti_spm_free(senti_spm_processor* processor) {
+  delete processor;
+}
 
 int senti_spm_piece_size(const senti_spm_processor* processor) {
   return processor->processor.GetPieceSize();
@@ -111,10 +115,9 @@ int senti_spm_encode(const senti_spm_processor* processor, const char* text, siz
   try {
     std::vector<int> encoded;
     const std::string_view input(text, text_size);
-    const auto status = sample != 0
-                            ? processor->processor.SampleEncode(input, /*nbest_size=*/-1, alpha,
-                                                                &encoded)
-                            : processor->processor.Encode(input, &encoded);
+    const auto status =
+        sample != 0 ? processor->processor.SampleEncode(input, /*nbest_size=*/-1, alpha, &encoded)
+                    : processor->processor.Encode(input, &encoded);
     if (!status.ok()) {
       send(error_sink, context, status.ToString());
       return 1;
@@ -128,6 +131,8 @@ int senti_spm_encode(const senti_spm_processor* processor, const char* text, siz
   }
 }
 
-void senti_spm_set_seed(unsigned int seed) { sentencepiece::SetRandomGeneratorSeed(seed); }
+void senti_spm_set_seed(unsigned int seed) {
+  sentencepiece::SetRandomGeneratorSeed(seed);
+}
 
 }  // extern "C"

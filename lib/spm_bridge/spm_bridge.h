@@ -32,8 +32,8 @@ int senti_spm_train(const char* const* sentences, const size_t* sentence_sizes, 
                     void* context);
 
 /// Loads a serialized model. Returns NULL and writes to `error_sink` on failure.
-senti_spm_processor* senti_spm_load(const char* model, size_t model_size,
-                                    senti_spm_sink error_sink, void* context);
+senti_spm_processor* senti_spm_load(const char* model, size_t model_size, senti_spm_sink error_sink,
+                                    void* context);
 
 void senti_spm_free(senti_spm_processor* processor);
 

@@ -19,10 +19,10 @@ namespace fs = std::filesystem;
 namespace {
 
 nlohmann::json model_options_to_json(const ModelOptions& options) {
-  return {{"embedding_dim", options.embedding_dim}, {"encoder", options.encoder},
-          {"kernel_size", options.kernel_size},     {"attention_dim", options.attention_dim},
+  return {{"embedding_dim", options.embedding_dim},     {"encoder", options.encoder},
+          {"kernel_size", options.kernel_size},         {"attention_dim", options.attention_dim},
           {"attention_heads", options.attention_heads}, {"dropout", options.dropout},
-          {"vocab_size", options.vocab_size},       {"num_classes", options.num_classes},
+          {"vocab_size", options.vocab_size},           {"num_classes", options.num_classes},
           {"ngram_buckets", options.ngram_buckets}};
 }
 
@@ -111,7 +111,8 @@ void save_bundle(const std::string& dir, SentimentClassifier& model, const Token
     tokenizer.save((staging / kTokenizerFile).string());
     {
       // Weights are always stored on the CPU so any machine can load them.
-      auto cpu_model = std::dynamic_pointer_cast<SentimentClassifierImpl>(model->clone(torch::kCPU));
+      auto cpu_model =
+          std::dynamic_pointer_cast<SentimentClassifierImpl>(model->clone(torch::kCPU));
       torch::save(SentimentClassifier(cpu_model), (staging / kWeightsFile).string());
     }
     {
@@ -220,20 +221,23 @@ ModelBundle load_bundle(const std::string& dir) {
   try {
     torch::load(model, weights_path.string());
   } catch (const c10::Error& load_error) {
-    throw Error(weights_path.string() + ": cannot read weights (truncated or not a senti weights "
-                "file): " + std::string(load_error.what_without_backtrace()).substr(0, 200));
+    throw Error(weights_path.string() +
+                ": cannot read weights (truncated or not a senti weights "
+                "file): " +
+                std::string(load_error.what_without_backtrace()).substr(0, 200));
   }
   const auto parameters = model->parameters();
   for (size_t i = 0; i < parameters.size(); ++i) {
     if (parameters[i].sizes().vec() != expected[i]) {
-      throw Error(weights_path.string() + ": weights do not match config.json (a tensor has shape " +
-                  c10::str(parameters[i].sizes()) + ", expected " + c10::str(c10::IntArrayRef(expected[i])) +
-                  ")");
+      throw Error(weights_path.string() +
+                  ": weights do not match config.json (a tensor has shape " +
+                  c10::str(parameters[i].sizes()) + ", expected " +
+                  c10::str(c10::IntArrayRef(expected[i])) + ")");
     }
   }
   model->eval();
-  return ModelBundle{dir, options, std::move(labels), std::move(tokenizer), model, max_tokens,
-                     std::move(config)};
+  return ModelBundle{dir,   options,    std::move(labels), std::move(tokenizer),
+                     model, max_tokens, std::move(config)};
 }
 
 }  // namespace senti

@@ -1,7 +1,7 @@
 #include "senti/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 #include <thread>
@@ -28,7 +28,9 @@ void add_data_options(CLI::App& app, DataOptions& data, const std::string& what)
                "stop with an error at a row with empty text or label instead of skipping it");
 }
 
-void add_version(CLI::App& app) { app.set_version_flag("--version", std::string(SENTI_VERSION)); }
+void add_version(CLI::App& app) {
+  app.set_version_flag("--version", std::string(SENTI_VERSION));
+}
 
 }  // namespace
 
@@ -76,8 +78,8 @@ void add_train_options(CLI::App& app, TrainOptions& options) {
   app.add_option("--token-dropout", training.token_dropout,
                  "share of tokens hidden (as <unk>) while training");
   app.add_option("--subword-alpha", training.subword_alpha,
-                 "subword regularisation: sample a segmentation per epoch with this smoothing "
-                 "(unigram only; 0: off)");
+                 "subword regularisation: sample each text's segmentation anew every epoch "
+                 "(unigram: sampling smoothing; bpe: dropout rate; 0: off)");
   app.add_option("--class-weights", training.class_weights,
                  "none, or balanced to weight classes by inverse frequency");
   app.add_option("--patience", training.patience,
@@ -92,8 +94,9 @@ void add_train_options(CLI::App& app, TrainOptions& options) {
 }
 
 void add_eval_options(CLI::App& app, EvalOptions& options) {
-  app.description("Evaluate a trained model on a labeled CSV: accuracy, per-class precision, "
-                  "recall, F1 and the confusion matrix.");
+  app.description(
+      "Evaluate a trained model on a labeled CSV: accuracy, per-class precision, "
+      "recall, F1 and the confusion matrix.");
   app.option_defaults()->always_capture_default();
   add_version(app);
   app.add_option("--model", options.model_dir, "model directory written by senti-train")
@@ -107,8 +110,9 @@ void add_eval_options(CLI::App& app, EvalOptions& options) {
 }
 
 void add_predict_options(CLI::App& app, PredictOptions& options) {
-  app.description("Predict the sentiment of texts: typed at a prompt, piped one per line, or "
-                  "read from --input.");
+  app.description(
+      "Predict the sentiment of texts: typed at a prompt, piped one per line, or "
+      "read from --input.");
   app.option_defaults()->always_capture_default();
   add_version(app);
   app.add_option("--model", options.model_dir, "model directory written by senti-train")

@@ -15,10 +15,10 @@ CsvTable parse_csv(std::string_view content, char delimiter, const std::string& 
   CsvRecord record;
   std::string field;
   int64_t line = 1;
-  int64_t column = 1;              // 1-based byte column on the current line
+  int64_t column = 1;  // 1-based byte column on the current line
   bool in_quotes = false;
   bool field_was_quoted = false;
-  bool record_has_content = false; // distinguishes a blank line from a record of one empty field
+  bool record_has_content = false;  // distinguishes a blank line from a record of one empty field
   int64_t quote_line = 0, quote_column = 0;
 
   auto end_field = [&] {

@@ -22,9 +22,9 @@ constexpr size_t kSkippedLinesKept = 5;
 constexpr size_t kRowsSampledForChoice = 2000;
 
 // Header names that mark a label column, most telling first.
-const char* const kLabelNames[] = {"label",  "labels", "sentiment", "polarity", "class",
-                                   "target", "rating", "stars",     "score",    "y",
-                                   "category", "emotion"};
+const char* const kLabelNames[] = {"label", "labels", "sentiment", "polarity",
+                                   "class", "target", "rating",    "stars",
+                                   "score", "y",      "category",  "emotion"};
 
 std::string trim(const std::string& text) {
   const auto is_space = [](unsigned char c) { return std::isspace(c) != 0; };
@@ -68,8 +68,8 @@ size_t resolve_column(const std::string& spec, const std::vector<std::string>& h
     throw Error(flag + ": column index " + spec + " is out of range; " + path + " has " +
                 std::to_string(header.size()) + " columns (" + list_columns(header) + ")");
   }
-  throw Error(flag + ": no column named '" + spec + "' in " + path + " (columns: " +
-              list_columns(header) + ")");
+  throw Error(flag + ": no column named '" + spec + "' in " + path +
+              " (columns: " + list_columns(header) + ")");
 }
 
 std::vector<std::string> name_parts(const std::string& name) {
@@ -97,10 +97,14 @@ std::optional<size_t> label_column_by_name(const std::vector<std::string>& heade
     for (size_t k = 0; k < std::size(kLabelNames); ++k) {
       const std::string keyword = kLabelNames[k];
       int kind;
-      if (parts.size() == 1 && parts[0] == keyword) kind = 0;
-      else if (parts.back() == keyword) kind = 1;
-      else if (std::find(parts.begin(), parts.end(), keyword) != parts.end()) kind = 2;
-      else continue;
+      if (parts.size() == 1 && parts[0] == keyword)
+        kind = 0;
+      else if (parts.back() == keyword)
+        kind = 1;
+      else if (std::find(parts.begin(), parts.end(), keyword) != parts.end())
+        kind = 2;
+      else
+        continue;
       const std::tuple<int, size_t, size_t> rank{kind, k, header[i].size()};
       if (!best || rank < best_rank) {
         best = i;
@@ -186,9 +190,8 @@ Dataset load_dataset(const DataOptions& options) {
                 list_columns(header) + "); name it with --label-column");
   }
   if (*label_index == *text_index) {
-    throw Error("--text-column and --label-column both name column " +
-                std::to_string(*text_index) + " ('" + header[*text_index] + "') of " +
-                options.path);
+    throw Error("--text-column and --label-column both name column " + std::to_string(*text_index) +
+                " ('" + header[*text_index] + "') of " + options.path);
   }
   if (text_chosen || label_chosen) {
     spdlog::info("{}: using column '{}' as text and '{}' as label{}", options.path,
@@ -211,8 +214,10 @@ Dataset load_dataset(const DataOptions& options) {
     } else {
       example.text = trim(sanitize_utf8(record.fields[*text_index]));
       example.label = trim(sanitize_utf8(record.fields[*label_index]));
-      if (example.text.empty()) problem = "has empty text";
-      else if (example.label.empty()) problem = "has an empty label";
+      if (example.text.empty())
+        problem = "has empty text";
+      else if (example.label.empty())
+        problem = "has an empty label";
     }
     if (!problem.empty()) {
       if (options.strict) {
@@ -230,10 +235,12 @@ Dataset load_dataset(const DataOptions& options) {
   }
   if (dataset.skipped > 0) {
     std::string lines;
-    for (int64_t line : dataset.skipped_lines) lines += (lines.empty() ? "" : ", ") + std::to_string(line);
-    spdlog::warn("{}: skipped {} row(s) with empty text, empty label or too few fields (lines {}{})",
-                 options.path, dataset.skipped, lines,
-                 dataset.skipped > static_cast<int64_t>(dataset.skipped_lines.size()) ? ", ..." : "");
+    for (int64_t line : dataset.skipped_lines)
+      lines += (lines.empty() ? "" : ", ") + std::to_string(line);
+    spdlog::warn(
+        "{}: skipped {} row(s) with empty text, empty label or too few fields (lines {}{})",
+        options.path, dataset.skipped, lines,
+        dataset.skipped > static_cast<int64_t>(dataset.skipped_lines.size()) ? ", ..." : "");
   }
   if (dataset.examples.empty()) {
     throw Error(options.path + ": no usable rows: all " + std::to_string(dataset.skipped) +

@@ -61,8 +61,8 @@ void run_eval(const EvalOptions& options, std::ostream& out) {
   }
   const auto report = classification_report(gold, predicted, names, model_labels.size());
 
-  out << fmt::format("model  {}\ndata   {} ({} rows; text '{}', label '{}')\n\n",
-                     options.model_dir, data.path, report.n, data.text_column, data.label_column)
+  out << fmt::format("model  {}\ndata   {} ({} rows; text '{}', label '{}')\n\n", options.model_dir,
+                     data.path, report.n, data.text_column, data.label_column)
       << format_report(report);
   out.flush();
 

@@ -93,7 +93,8 @@ std::string pad_left(const std::string& text, size_t width) {
 
 std::string format_report(const ClassificationReport& report) {
   std::string out;
-  out += fmt::format("accuracy     {:.4f}  ({} of {})\n", report.accuracy, report.correct, report.n);
+  out +=
+      fmt::format("accuracy     {:.4f}  ({} of {})\n", report.accuracy, report.correct, report.n);
   out += fmt::format("macro F1     {:.4f}\n", report.macro_f1);
   out += fmt::format("weighted F1  {:.4f}\n", report.weighted_f1);
   if (report.unseen > 0) {

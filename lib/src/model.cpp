@@ -17,16 +17,16 @@ AttentionPoolingImpl::AttentionPoolingImpl(AttentionPoolingOptions options_)
 void AttentionPoolingImpl::reset() {
   TORCH_CHECK(options.input_dim() > 0, "AttentionPooling: input_dim must be positive, got ",
               options.input_dim());
-  TORCH_CHECK(options.attention_dim() > 0,
-              "AttentionPooling: attention_dim must be positive, got ", options.attention_dim());
+  TORCH_CHECK(options.attention_dim() > 0, "AttentionPooling: attention_dim must be positive, got ",
+              options.attention_dim());
   TORCH_CHECK(options.heads() > 0, "AttentionPooling: heads must be positive, got ",
               options.heads());
-  projection = register_module(
-      "projection", torch::nn::Linear(options.input_dim(), options.attention_dim()));
+  projection = register_module("projection",
+                               torch::nn::Linear(options.input_dim(), options.attention_dim()));
   scorer = register_module(
       "scorer",
-      torch::nn::Linear(torch::nn::LinearOptions(options.attention_dim(), options.heads())
-                            .bias(false)));
+      torch::nn::Linear(
+          torch::nn::LinearOptions(options.attention_dim(), options.heads()).bias(false)));
 }
 
 void AttentionPoolingImpl::pretty_print(std::ostream& stream) const {
@@ -58,11 +58,11 @@ void ConvEncoderImpl::reset() {
   TORCH_CHECK(options.kernel_size() > 0 && options.kernel_size() % 2 == 1,
               "ConvEncoder: kernel_size must be odd and positive, got ", options.kernel_size());
   conv = register_module(
-      "conv", torch::nn::Conv1d(torch::nn::Conv1dOptions(options.dim(), options.dim(),
-                                                         options.kernel_size())
-                                    .padding(options.kernel_size() / 2)));
-  norm = register_module("norm",
-                         torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.dim()})));
+      "conv", torch::nn::Conv1d(
+                  torch::nn::Conv1dOptions(options.dim(), options.dim(), options.kernel_size())
+                      .padding(options.kernel_size() / 2)));
+  norm =
+      register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.dim()})));
   dropout = register_module("dropout", torch::nn::Dropout(options.dropout()));
 }
 
@@ -85,9 +85,10 @@ GruEncoderImpl::GruEncoderImpl(GruEncoderOptions options_) : options(std::move(o
 void GruEncoderImpl::reset() {
   TORCH_CHECK(options.dim() > 1 && options.dim() % 2 == 0,
               "GruEncoder: dim must be even and at least 2, got ", options.dim());
-  gru = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(options.dim(), options.dim() / 2)
-                                                  .batch_first(true)
-                                                  .bidirectional(true)));
+  gru =
+      register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(options.dim(), options.dim() / 2)
+                                                .batch_first(true)
+                                                .bidirectional(true)));
 }
 
 void GruEncoderImpl::pretty_print(std::ostream& stream) const {
@@ -116,9 +117,9 @@ void NgramLinearImpl::reset() {
   TORCH_CHECK(options.buckets() > 0, "NgramLinear: buckets must be positive, got ",
               options.buckets());
   unigrams = register_module(
-      "unigrams", torch::nn::Embedding(
-                      torch::nn::EmbeddingOptions(options.vocab_size(), options.num_classes())
-                          .padding_idx(0)));
+      "unigrams",
+      torch::nn::Embedding(
+          torch::nn::EmbeddingOptions(options.vocab_size(), options.num_classes()).padding_idx(0)));
   bigrams = register_module(
       "bigrams",
       torch::nn::Embedding(torch::nn::EmbeddingOptions(options.buckets() + 1, options.num_classes())
@@ -164,8 +165,8 @@ void SentimentClassifierImpl::reset() {
               "SentimentClassifier: unknown encoder '", options.encoder, "'");
   embedding = register_module(
       "embedding",
-      torch::nn::Embedding(torch::nn::EmbeddingOptions(options.vocab_size, options.embedding_dim)
-                               .padding_idx(0)));
+      torch::nn::Embedding(
+          torch::nn::EmbeddingOptions(options.vocab_size, options.embedding_dim).padding_idx(0)));
   {
     // Small initial vectors train faster than LibTorch's N(0, 1); row 0 (padding) stays zero.
     torch::NoGradGuard no_grad;
@@ -180,16 +181,17 @@ void SentimentClassifierImpl::reset() {
   } else if (options.encoder == "gru") {
     gru = register_module("gru", GruEncoder(GruEncoderOptions(options.embedding_dim)));
   }
-  pooling = register_module("pooling", AttentionPooling(AttentionPoolingOptions(options.embedding_dim)
-                                                            .attention_dim(options.attention_dim)
-                                                            .heads(options.attention_heads)));
-  output = register_module("output",
-                           torch::nn::Linear(options.embedding_dim * options.attention_heads,
-                                             options.num_classes));
+  pooling =
+      register_module("pooling", AttentionPooling(AttentionPoolingOptions(options.embedding_dim)
+                                                      .attention_dim(options.attention_dim)
+                                                      .heads(options.attention_heads)));
+  output = register_module(
+      "output",
+      torch::nn::Linear(options.embedding_dim * options.attention_heads, options.num_classes));
   if (options.ngram_buckets > 0) {
-    ngrams = register_module("ngrams", NgramLinear(NgramLinearOptions(options.vocab_size,
-                                                                      options.num_classes)
-                                                       .buckets(options.ngram_buckets)));
+    ngrams = register_module("ngrams",
+                             NgramLinear(NgramLinearOptions(options.vocab_size, options.num_classes)
+                                             .buckets(options.ngram_buckets)));
   }
 }
 

@@ -106,8 +106,6 @@ void TrainOptions::validate() const {
   tokenizer.validate();
   model.validate();
   training.validate();
-  check(training.subword_alpha == 0.0 || tokenizer.type == "unigram",
-        "--subword-alpha: sampling needs --tokenizer-type unigram");
 }
 
 void EvalOptions::validate() const {

@@ -111,10 +111,9 @@ class Writer {
       : options_(options), labels_(labels), heads_(heads), out_(out) {
     const char* no_color = std::getenv("NO_COLOR");
     const char* term = std::getenv("TERM");
-    color_ = options.color == "always" ||
-             (options.color == "auto" && isatty(STDOUT_FILENO) != 0 &&
-              (no_color == nullptr || *no_color == '\0') &&
-              !(term != nullptr && std::string(term) == "dumb"));
+    color_ = options.color == "always" || (options.color == "auto" && isatty(STDOUT_FILENO) != 0 &&
+                                           (no_color == nullptr || *no_color == '\0') &&
+                                           !(term != nullptr && std::string(term) == "dumb"));
   }
 
   void header() {
@@ -127,9 +126,12 @@ class Writer {
   }
 
   void write(const std::string& text, const Prediction* prediction) {
-    if (options_.format == "json") write_json(text, prediction);
-    else if (options_.format == "csv") write_csv(text, prediction);
-    else write_text(prediction);
+    if (options_.format == "json")
+      write_json(text, prediction);
+    else if (options_.format == "csv")
+      write_csv(text, prediction);
+    else
+      write_text(prediction);
   }
 
  private:
@@ -191,7 +193,8 @@ class Writer {
     out_ << csv_escape(labels_.name(prediction->label)) << ","
          << fmt::format("{:.4f}", prediction->probabilities[prediction->label]);
     if (options_.all_scores) {
-      for (float probability : prediction->probabilities) out_ << fmt::format(",{:.4f}", probability);
+      for (float probability : prediction->probabilities)
+        out_ << fmt::format(",{:.4f}", probability);
     }
     out_ << "\n";
   }

@@ -10,7 +10,9 @@
 
 namespace senti {
 
-Predictor::Predictor(ModelBundle bundle) : bundle_(std::move(bundle)) { bundle_.model->eval(); }
+Predictor::Predictor(ModelBundle bundle) : bundle_(std::move(bundle)) {
+  bundle_.model->eval();
+}
 
 std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts,
                                            bool with_attention, int64_t batch_size) const {
@@ -18,8 +20,8 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
   std::vector<Prediction> predictions(texts.size());
   std::vector<std::vector<int64_t>> encoded(texts.size());
   for (size_t i = 0; i < texts.size(); ++i) {
-    encoded[i] = bundle_.tokenizer.encode_for_model(texts[i], bundle_.max_tokens,
-                                                    &predictions[i].truncated);
+    encoded[i] =
+        bundle_.tokenizer.encode_for_model(texts[i], bundle_.max_tokens, &predictions[i].truncated);
   }
   // Sorting by length keeps padding, and so wasted work, small.
   std::vector<size_t> order(texts.size());
@@ -43,9 +45,9 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
       auto& prediction = predictions[order[k]];
       prediction.probabilities.assign(probability + row * classes,
                                       probability + (row + 1) * classes);
-      prediction.label = std::max_element(prediction.probabilities.begin(),
-                                          prediction.probabilities.end()) -
-                         prediction.probabilities.begin();
+      prediction.label =
+          std::max_element(prediction.probabilities.begin(), prediction.probabilities.end()) -
+          prediction.probabilities.begin();
       if (!with_attention) continue;
       const auto& ids = encoded[order[k]];
       for (int64_t id : ids) prediction.tokens.push_back(bundle_.tokenizer.piece(id));

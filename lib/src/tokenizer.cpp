@@ -70,7 +70,9 @@ struct Tokenizer::Impl {
 
 Tokenizer::Tokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 
-void Tokenizer::seed(uint32_t seed) { detail::SpmLibrary::get().set_seed(seed); }
+void Tokenizer::seed(uint32_t seed) {
+  detail::SpmLibrary::get().set_seed(seed);
+}
 
 Tokenizer Tokenizer::train(const std::vector<std::string>& texts, const TokenizerOptions& options,
                            uint32_t seed, int64_t threads) {
@@ -121,7 +123,8 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts, const Tokenize
                  vocab_size);
     vocab_size = supported;
   }
-  throw Error("SentencePiece training failed: could not find a vocabulary size the corpus supports");
+  throw Error(
+      "SentencePiece training failed: could not find a vocabulary size the corpus supports");
 }
 
 Tokenizer Tokenizer::load(const std::string& path) {
@@ -136,8 +139,7 @@ Tokenizer Tokenizer::from_bytes(std::string bytes, const std::string& origin) {
   auto impl = std::make_shared<Impl>();
   impl->bytes = std::move(bytes);
   std::string error;
-  impl->processor =
-      spm.load(impl->bytes.data(), impl->bytes.size(), append_to_string, &error);
+  impl->processor = spm.load(impl->bytes.data(), impl->bytes.size(), append_to_string, &error);
   if (impl->processor == nullptr) {
     throw Error(origin + ": not a valid SentencePiece model (" + error + ")");
   }
@@ -213,8 +215,12 @@ std::string Tokenizer::piece(int64_t id) const {
   return piece;
 }
 
-int64_t Tokenizer::vocab_size() const { return impl_->size; }
+int64_t Tokenizer::vocab_size() const {
+  return impl_->size;
+}
 
-const std::string& Tokenizer::bytes() const { return impl_->bytes; }
+const std::string& Tokenizer::bytes() const {
+  return impl_->bytes;
+}
 
 }  // namespace senti

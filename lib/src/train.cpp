@@ -44,8 +44,8 @@ std::string label_counts(const std::vector<Example>& examples) {
   return text;
 }
 
-nlohmann::json training_section(const TrainOptions& options, const Dataset& data,
-                                size_t train_rows, size_t valid_rows, int64_t threads) {
+nlohmann::json training_section(const TrainOptions& options, const Dataset& data, size_t train_rows,
+                                size_t valid_rows, int64_t threads) {
   const auto& t = options.training;
   return {{"data", data.path},
           {"text_column", data.text_column},
@@ -100,8 +100,9 @@ void run_train(const TrainOptions& options) {
   check_output_dir(options.out);
   const int64_t threads = use_threads(options.training.threads);
   if (options.training.device == "cuda" && !torch::cuda::is_available()) {
-    throw Error("--device cuda: this LibTorch build has no CUDA support or sees no GPU; use "
-                "--device cpu");
+    throw Error(
+        "--device cuda: this LibTorch build has no CUDA support or sees no GPU; use "
+        "--device cpu");
   }
   torch::manual_seed(options.training.seed);
   const auto started = std::chrono::steady_clock::now();
@@ -111,14 +112,16 @@ void run_train(const TrainOptions& options) {
   for (const auto& example : data.examples) all_labels.push_back(example.label);
   const LabelSet labels = LabelSet::from_labels(all_labels);
   if (labels.size() < 2) {
-    throw Error(fmt::format("{}: column '{}' holds only one label ('{}'); a classifier needs at "
-                            "least two (is --label-column right?)",
-                            data.path, data.label_column, labels.name(0)));
+    throw Error(
+        fmt::format("{}: column '{}' holds only one label ('{}'); a classifier needs at "
+                    "least two (is --label-column right?)",
+                    data.path, data.label_column, labels.name(0)));
   }
   if (labels.size() > 1000) {
-    throw Error(fmt::format("{}: column '{}' holds {} distinct labels; is it really the label "
-                            "column? (--label-column)",
-                            data.path, data.label_column, labels.size()));
+    throw Error(
+        fmt::format("{}: column '{}' holds {} distinct labels; is it really the label "
+                    "column? (--label-column)",
+                    data.path, data.label_column, labels.size()));
   }
 
   std::vector<Example> train_rows, valid_rows;
@@ -183,11 +186,11 @@ void run_train(const TrainOptions& options) {
     spdlog::info("trained {} epochs in {:.1f}s; model written to {}", result.history.size(),
                  seconds, options.out);
   } else {
-    spdlog::info("best epoch {} of {}{}: validation accuracy {:.4f}; {:.1f}s in all; model "
-                 "written to {}",
-                 result.best_epoch, result.history.size(),
-                 result.stopped_early ? " (stopped early)" : "", result.best_valid_accuracy,
-                 seconds, options.out);
+    spdlog::info(
+        "best epoch {} of {}{}: validation accuracy {:.4f}; {:.1f}s in all; model "
+        "written to {}",
+        result.best_epoch, result.history.size(), result.stopped_early ? " (stopped early)" : "",
+        result.best_valid_accuracy, seconds, options.out);
   }
 }
 

@@ -32,7 +32,8 @@ std::vector<std::vector<size_t>> make_batches(const std::vector<EncodedExample>&
   std::shuffle(order.begin(), order.end(), rng);
   const size_t chunk = static_cast<size_t>(batch_size) * 50;
   for (size_t begin = 0; begin < order.size(); begin += chunk) {
-    const auto end = order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + chunk));
+    const auto end =
+        order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + chunk));
     std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(begin), end,
                      [&](size_t a, size_t b) { return data[a].ids.size() < data[b].ids.size(); });
   }
@@ -74,9 +75,10 @@ torch::Tensor class_weights(const std::vector<EncodedExample>& data, int64_t num
   for (const auto& example : data) counts[static_cast<size_t>(example.label)] += 1.0;
   std::vector<float> weights;
   for (double count : counts) {
-    weights.push_back(count == 0.0 ? 0.0f
-                                   : static_cast<float>(static_cast<double>(data.size()) /
-                                                        (static_cast<double>(num_classes) * count)));
+    weights.push_back(count == 0.0
+                          ? 0.0f
+                          : static_cast<float>(static_cast<double>(data.size()) /
+                                               (static_cast<double>(num_classes) * count)));
   }
   return torch::tensor(weights);
 }
@@ -141,8 +143,8 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(SentimentClassifier& mod
 double scheduled_rate(const TrainingOptions& options, int64_t step, int64_t total_steps) {
   const auto warmup = static_cast<int64_t>(std::ceil(options.warmup * total_steps));
   if (step < warmup) return options.learning_rate * static_cast<double>(step + 1) / warmup;
-  const double progress =
-      static_cast<double>(step - warmup) / static_cast<double>(std::max<int64_t>(1, total_steps - warmup));
+  const double progress = static_cast<double>(step - warmup) /
+                          static_cast<double>(std::max<int64_t>(1, total_steps - warmup));
   return options.learning_rate * (1.0 - 0.9 * std::min(1.0, progress));
 }
 
@@ -194,9 +196,9 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
   auto optimizer = make_optimizer(model, options);
   auto weights = class_weights(train, num_classes, options.class_weights);
   if (weights.defined()) weights = weights.to(device);
-  const auto loss_options = torch::nn::functional::CrossEntropyFuncOptions()
-                                .weight(weights)
-                                .label_smoothing(options.label_smoothing);
+  const auto loss_options =
+      torch::nn::functional::CrossEntropyFuncOptions().weight(weights).label_smoothing(
+          options.label_smoothing);
 
   const int64_t steps_per_epoch =
       (static_cast<int64_t>(train.size()) + options.batch_size - 1) / options.batch_size;
@@ -236,9 +238,10 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
       const auto loss = torch::nn::functional::cross_entropy(logits, batch.labels, loss_options);
       const double loss_value = loss.item<double>();
       if (!std::isfinite(loss_value)) {
-        throw Error(fmt::format("training diverged: loss is {} at epoch {} step {}; try a lower "
-                                "--lr (now {})",
-                                loss_value, epoch, step_in_epoch + 1, options.learning_rate));
+        throw Error(
+            fmt::format("training diverged: loss is {} at epoch {} step {}; try a lower "
+                        "--lr (now {})",
+                        loss_value, epoch, step_in_epoch + 1, options.learning_rate));
       }
       loss.backward();
       if (options.clip_norm > 0.0) {

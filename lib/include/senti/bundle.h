@@ -12,20 +12,20 @@
 namespace senti {
 
 constexpr const char* kBundleFormat = "senti-model";  ///< config.json "format"
-constexpr int kBundleFormatVersion = 1;                ///< config.json "format_version"
+constexpr int kBundleFormatVersion = 1;               ///< config.json "format_version"
 constexpr const char* kConfigFile = "config.json";
 constexpr const char* kTokenizerFile = "tokenizer.model";
 constexpr const char* kWeightsFile = "weights.pt";
 
 /// A loaded model directory.
 struct ModelBundle {
-  std::string path;             ///< the directory it was loaded from
-  ModelOptions model_options;   ///< the classifier's shape
-  LabelSet labels;              ///< class names in class-id order
-  Tokenizer tokenizer;          ///< the SentencePiece model
-  SentimentClassifier model;    ///< weights loaded, in eval mode
-  int64_t max_tokens = 0;       ///< texts are cut to this many tokens
-  nlohmann::json config;        ///< the whole config.json
+  std::string path;            ///< the directory it was loaded from
+  ModelOptions model_options;  ///< the classifier's shape
+  LabelSet labels;             ///< class names in class-id order
+  Tokenizer tokenizer;         ///< the SentencePiece model
+  SentimentClassifier model;   ///< weights loaded, in eval mode
+  int64_t max_tokens = 0;      ///< texts are cut to this many tokens
+  nlohmann::json config;       ///< the whole config.json
 };
 
 /// Writes a model directory at `dir` atomically: everything goes into a temporary sibling

@@ -20,15 +20,15 @@ struct ClassMetrics {
 
 /// Everything senti-eval reports.
 struct ClassificationReport {
-  int64_t n = 0;                    ///< rows evaluated
-  int64_t correct = 0;              ///< rows predicted right
-  double accuracy = 0.0;            ///< correct / n
-  double macro_f1 = 0.0;            ///< unweighted mean F1 over the classes present
-  double weighted_f1 = 0.0;         ///< support-weighted mean F1
-  std::vector<ClassMetrics> per_class;         ///< one per class, model labels first
-  std::vector<std::string> labels;             ///< row names of the confusion matrix
-  std::vector<std::vector<int64_t>> confusion; ///< [gold][predicted], predicted over model labels
-  int64_t unseen = 0;               ///< rows whose gold label the model never saw
+  int64_t n = 0;                                ///< rows evaluated
+  int64_t correct = 0;                          ///< rows predicted right
+  double accuracy = 0.0;                        ///< correct / n
+  double macro_f1 = 0.0;                        ///< unweighted mean F1 over the classes present
+  double weighted_f1 = 0.0;                     ///< support-weighted mean F1
+  std::vector<ClassMetrics> per_class;          ///< one per class, model labels first
+  std::vector<std::string> labels;              ///< row names of the confusion matrix
+  std::vector<std::vector<int64_t>> confusion;  ///< [gold][predicted], predicted over model labels
+  int64_t unseen = 0;                           ///< rows whose gold label the model never saw
 };
 
 /// Computes the report. `gold[i]` indexes `labels`; `predicted[i]` indexes the first

@@ -21,9 +21,9 @@ namespace senti {
 /// Options of AttentionPooling.
 struct AttentionPoolingOptions {
   explicit AttentionPoolingOptions(int64_t input_dim) : input_dim_(input_dim) {}
-  TORCH_ARG(int64_t, input_dim);          ///< width of the vectors pooled
-  TORCH_ARG(int64_t, attention_dim) = 64; ///< hidden width of the scorer
-  TORCH_ARG(int64_t, heads) = 1;          ///< independent heads; their outputs are concatenated
+  TORCH_ARG(int64_t, input_dim);           ///< width of the vectors pooled
+  TORCH_ARG(int64_t, attention_dim) = 64;  ///< hidden width of the scorer
+  TORCH_ARG(int64_t, heads) = 1;           ///< independent heads; their outputs are concatenated
 };
 
 /// What AttentionPooling returns.
@@ -51,9 +51,9 @@ TORCH_MODULE(AttentionPooling);
 /// Options of ConvEncoder.
 struct ConvEncoderOptions {
   explicit ConvEncoderOptions(int64_t dim) : dim_(dim) {}
-  TORCH_ARG(int64_t, dim);             ///< width of the token vectors in and out
-  TORCH_ARG(int64_t, kernel_size) = 3; ///< window in tokens, odd
-  TORCH_ARG(double, dropout) = 0.0;    ///< dropout on the convolution's output
+  TORCH_ARG(int64_t, dim);              ///< width of the token vectors in and out
+  TORCH_ARG(int64_t, kernel_size) = 3;  ///< window in tokens, odd
+  TORCH_ARG(double, dropout) = 0.0;     ///< dropout on the convolution's output
 };
 
 /// A residual 1-D convolution over the token sequence: x + dropout(gelu(conv(x))), then layer

@@ -24,38 +24,38 @@ struct DataOptions {
 
 /// How the classifier is optimised (senti-train).
 struct TrainingOptions {
-  int64_t epochs = 10;             ///< passes over the training data, >= 1
-  int64_t batch_size = 64;         ///< examples per optimiser step, >= 1
-  double learning_rate = 2e-3;     ///< peak learning rate (after warm-up), > 0
-  double weight_decay = 0.01;      ///< decoupled weight decay (AdamW) or L2 (Adam), >= 0
-  std::string optimizer = "adamw"; ///< adam or adamw
-  double clip_norm = 1.0;          ///< gradient norm clipping; 0 turns it off
-  double warmup = 0.05;            ///< share of steps with a linear warm-up, then linear decay
-  double label_smoothing = 0.0;    ///< cross-entropy label smoothing, [0, 1)
-  double token_dropout = 0.1;      ///< share of tokens replaced by <unk> while training, [0, 1)
-  double subword_alpha = 0.0;      ///< sample a segmentation per epoch with this smoothing
-                                   ///< (subword regularisation, unigram only), [0, 1]; 0: off
+  int64_t epochs = 10;              ///< passes over the training data, >= 1
+  int64_t batch_size = 64;          ///< examples per optimiser step, >= 1
+  double learning_rate = 2e-3;      ///< peak learning rate (after warm-up), > 0
+  double weight_decay = 0.01;       ///< decoupled weight decay (AdamW) or L2 (Adam), >= 0
+  std::string optimizer = "adamw";  ///< adam or adamw
+  double clip_norm = 1.0;           ///< gradient norm clipping; 0 turns it off
+  double warmup = 0.05;             ///< share of steps with a linear warm-up, then linear decay
+  double label_smoothing = 0.0;     ///< cross-entropy label smoothing, [0, 1)
+  double token_dropout = 0.1;       ///< share of tokens replaced by <unk> while training, [0, 1)
+  double subword_alpha = 0.1;       ///< subword regularisation: a sampled segmentation per epoch,
+                                    ///< unigram smoothing or BPE-dropout rate, [0, 1]; 0: off
   std::string class_weights = "none";  ///< none, or balanced (inverse class frequency)
-  int64_t patience = 3;            ///< epochs without validation gain before stopping; 0: never
-  std::string select_by = "loss";  ///< best epoch by validation loss, accuracy or macro-f1
-  int64_t max_tokens = 256;        ///< tokens kept per text (longer ones are truncated)
-  uint64_t seed = 42;              ///< seeds torch, the shuffler and SentencePiece
-  int64_t threads = 0;             ///< CPU threads; 0: all cores
-  std::string device = "cpu";      ///< cpu or cuda
+  int64_t patience = 3;                ///< epochs without validation gain before stopping; 0: never
+  std::string select_by = "loss";      ///< best epoch by validation loss, accuracy or macro-f1
+  int64_t max_tokens = 256;            ///< tokens kept per text (longer ones are truncated)
+  uint64_t seed = 42;                  ///< seeds torch, the shuffler and SentencePiece
+  int64_t threads = 0;                 ///< CPU threads; 0: all cores
+  std::string device = "cpu";          ///< cpu or cuda
 
   void validate() const;
 };
 
 /// Everything senti-train takes.
 struct TrainOptions {
-  DataOptions data;              ///< training data
-  std::string out;               ///< model directory to write (--out)
-  std::string valid_path;        ///< validation file (--valid); same columns as --data
-  double valid_split = 0.1;      ///< share of training rows held out when --valid is not given
-  TokenizerOptions tokenizer;    ///< SentencePiece training
-  ModelOptions model;            ///< classifier shape
-  TrainingOptions training;      ///< optimisation
-  bool quiet = false;            ///< no progress bar or per-epoch lines
+  DataOptions data;            ///< training data
+  std::string out;             ///< model directory to write (--out)
+  std::string valid_path;      ///< validation file (--valid); same columns as --data
+  double valid_split = 0.1;    ///< share of training rows held out when --valid is not given
+  TokenizerOptions tokenizer;  ///< SentencePiece training
+  ModelOptions model;          ///< classifier shape
+  TrainingOptions training;    ///< optimisation
+  bool quiet = false;          ///< no progress bar or per-epoch lines
 
   void validate() const;
 };
@@ -74,15 +74,15 @@ struct EvalOptions {
 
 /// Everything senti-predict takes.
 struct PredictOptions {
-  std::string model_dir;          ///< trained model directory (--model)
-  std::string input_path;         ///< read texts from this file, one per line; empty: stdin
-  std::string format = "text";    ///< text, json or csv
-  int64_t top_k = 1;              ///< labels shown per text, >= 1
-  bool all_scores = false;        ///< show every label's probability
-  bool explain = false;           ///< show tokens with their attention weights
-  std::string color = "auto";     ///< shade --explain output: auto, always or never
-  int64_t batch_size = 256;       ///< texts per forward pass when reading a file or pipe, >= 1
-  int64_t threads = 0;            ///< CPU threads; 0: all cores
+  std::string model_dir;        ///< trained model directory (--model)
+  std::string input_path;       ///< read texts from this file, one per line; empty: stdin
+  std::string format = "text";  ///< text, json or csv
+  int64_t top_k = 1;            ///< labels shown per text, >= 1
+  bool all_scores = false;      ///< show every label's probability
+  bool explain = false;         ///< show tokens with their attention weights
+  std::string color = "auto";   ///< shade --explain output: auto, always or never
+  int64_t batch_size = 256;     ///< texts per forward pass when reading a file or pipe, >= 1
+  int64_t threads = 0;          ///< CPU threads; 0: all cores
 
   void validate() const;
 };

@@ -9,11 +9,11 @@ namespace senti {
 
 /// The model's answer for one text.
 struct Prediction {
-  int64_t label = 0;                           ///< class id with the highest probability
-  std::vector<float> probabilities;            ///< one per class, summing to 1
-  std::vector<std::string> tokens;             ///< SentencePiece pieces the model saw
-  std::vector<std::vector<float>> attention;   ///< [heads][tokens] weights, each row sums to 1
-  bool truncated = false;                      ///< the text was longer than max_tokens
+  int64_t label = 0;                          ///< class id with the highest probability
+  std::vector<float> probabilities;           ///< one per class, summing to 1
+  std::vector<std::string> tokens;            ///< SentencePiece pieces the model saw
+  std::vector<std::vector<float>> attention;  ///< [heads][tokens] weights, each row sums to 1
+  bool truncated = false;                     ///< the text was longer than max_tokens
 };
 
 /// Runs a loaded model on texts, in batches, without autograd.

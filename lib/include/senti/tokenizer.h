@@ -10,11 +10,11 @@ namespace senti {
 
 /// How the SentencePiece tokenizer is trained. Defaults live here and nowhere else.
 struct TokenizerOptions {
-  std::string type = "unigram";       ///< `unigram` or `bpe`
-  int64_t vocab_size = 16000;         ///< pieces wanted; lowered automatically for small corpora
-  bool lowercase = true;              ///< case-fold text before splitting (NFKC + case folding)
-  double character_coverage = 0.9995; ///< share of characters the vocabulary must cover, (0, 1]
-  int64_t max_sentences = 2000000;    ///< training sentences SentencePiece samples at most
+  std::string type = "unigram";        ///< `unigram` or `bpe`
+  int64_t vocab_size = 16000;          ///< pieces wanted; lowered automatically for small corpora
+  bool lowercase = true;               ///< case-fold text before splitting (NFKC + case folding)
+  double character_coverage = 0.9995;  ///< share of characters the vocabulary must cover, (0, 1]
+  int64_t max_sentences = 2000000;     ///< training sentences SentencePiece samples at most
 
   /// Throws senti::Error naming the flag and value when an option is out of range.
   void validate() const;
@@ -48,7 +48,8 @@ class Tokenizer {
   /// segmentation is sampled (see sample_encode).
   std::vector<int64_t> encode_for_model(std::string_view text, int64_t max_tokens,
                                         bool* truncated = nullptr, float sample_alpha = 0.0f) const;
-  /// One sampled segmentation of `text` (subword regularisation; unigram models only).
+  /// One sampled segmentation of `text` (subword regularisation): unigram models sample from
+  /// the lattice with smoothing `alpha`, BPE models drop merges with probability `alpha`.
   std::vector<int64_t> sample_encode(std::string_view text, float alpha) const;
   /// The surface string of piece `id` (with SentencePiece's U+2581 word-boundary marker).
   std::string piece(int64_t id) const;
