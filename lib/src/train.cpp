@@ -149,7 +149,14 @@ void run_train(const TrainOptions& options) {
   spdlog::info("tokenizer: {} {} pieces", options.tokenizer.type, tokenizer.vocab_size());
 
   const auto max_tokens = options.training.max_tokens;
-  const auto train_set = encode_examples(train_rows, tokenizer, labels, max_tokens);
+  // With subword regularisation every epoch, the first included, trains on a sampled encoding.
+  Resampler resample;
+  if (options.training.subword_alpha > 0.0) {
+    const auto alpha = static_cast<float>(options.training.subword_alpha);
+    resample = [&] { return encode_examples(train_rows, tokenizer, labels, max_tokens, alpha); };
+  }
+  const auto train_set =
+      resample ? resample() : encode_examples(train_rows, tokenizer, labels, max_tokens);
   const auto valid_set = encode_examples(valid_rows, tokenizer, labels, max_tokens);
   if (valid_set.size() < valid_rows.size()) {
     spdlog::warn("{}: {} validation row(s) have labels not in the training data; ignored",
@@ -161,11 +168,6 @@ void run_train(const TrainOptions& options) {
   model_options.num_classes = labels.size();
   SentimentClassifier model(model_options);
   Progress progress(options.quiet ? Progress::Mode::kQuiet : Progress::Mode::kBar);
-  Resampler resample;
-  if (options.training.subword_alpha > 0.0) {
-    const auto alpha = static_cast<float>(options.training.subword_alpha);
-    resample = [&] { return encode_examples(train_rows, tokenizer, labels, max_tokens, alpha); };
-  }
   const TrainingResult result =
       fit(model, train_set, valid_set, options.training, labels.size(), progress, resample);
 

@@ -214,9 +214,11 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
   for (int64_t epoch = 1; epoch <= options.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
     model->train();
+    // `train` serves the first epoch; with a resampler each later one gets a fresh encoding.
+    const bool fresh = resample && epoch > 1;
     std::vector<EncodedExample> resampled;
-    if (resample) resampled = resample();
-    const auto& epoch_data = resample ? resampled : train;
+    if (fresh) resampled = resample();
+    const auto& epoch_data = fresh ? resampled : train;
     const auto batches = make_batches(epoch_data, options.batch_size, rng);
     progress.start_epoch(epoch, options.epochs, static_cast<int64_t>(batches.size()));
     double loss_sum = 0.0;

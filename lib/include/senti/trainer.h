@@ -45,8 +45,9 @@ torch::Tensor pad_batch(const std::vector<const std::vector<int64_t>*>& sequence
 using Resampler = std::function<std::vector<EncodedExample>()>;
 
 /// Optimises `model` on `train`, choosing the epoch by `options.select_by` on `valid`, and leaves
-/// the model holding the best epoch's weights, in eval mode. With `resample`, each epoch trains
-/// on what it returns instead of `train` (subword regularisation).
+/// the model holding the best epoch's weights, in eval mode. With `resample`, each epoch after
+/// the first trains on what it returns instead of `train` (subword regularisation; `train` should
+/// itself be one such sample).
 TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>& train,
                    const std::vector<EncodedExample>& valid, const TrainingOptions& options,
                    int64_t num_classes, Progress& progress, const Resampler& resample = {});
