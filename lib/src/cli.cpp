@@ -52,6 +52,11 @@ void add_train_options(CLI::App& app, TrainOptions& options) {
                  "tokenizer vocabulary size (lowered automatically for small corpora)");
   app.add_option("--max-tokens", options.training.max_tokens,
                  "tokens kept per text; longer texts are truncated");
+  app.add_option("--character-coverage", tokenizer.character_coverage,
+                 "share of characters the tokenizer vocabulary must cover; rarer ones become "
+                 "<unk>");
+  app.add_option("--tokenizer-sentences", tokenizer.max_sentences,
+                 "texts SentencePiece samples at most to train the tokenizer");
   app.add_flag("!--keep-case", tokenizer.lowercase,
                "keep letter case (default: fold case, which suits small data)");
 
