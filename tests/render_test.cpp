@@ -13,6 +13,11 @@ TEST_CASE("render: plain annotation puts weights in brackets", "[render]") {
         "not[0.50] good[0.25]![0.25]");
 }
 
+TEST_CASE("render: a bare word-boundary piece keeps its marker", "[render]") {
+  CHECK(senti::annotate_tokens_plain({"\xE2\x96\x81", "kept"}, {0.25f, 0.75f}) ==
+        "\xE2\x96\x81[0.25]kept[0.75]");
+}
+
 TEST_CASE("render: ANSI shading is strongest on the heaviest token", "[render]") {
   const auto text = senti::shade_tokens_ansi({"\xE2\x96\x81"
                                               "a",

@@ -55,6 +55,8 @@ std::string annotate_tokens_plain(const std::vector<std::string>& pieces,
       if (!out.empty()) out.push_back(' ');
       text.erase(0, 1);
     }
+    // A bare word-boundary piece still carries a weight; show the marker so it is not lost.
+    if (text.empty()) text = kWordMarker;
     out += fmt::format("{}[{:.2f}]", text, i < weights.size() ? weights[i] : 0.0f);
   }
   return out;
