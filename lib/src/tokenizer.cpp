@@ -6,7 +6,6 @@
 #include <fstream>
 #include <iterator>
 #include <regex>
-#include <sstream>
 
 #include "senti/error.h"
 #include "spm_library.h"
@@ -69,10 +68,6 @@ struct Tokenizer::Impl {
 };
 
 Tokenizer::Tokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
-
-void Tokenizer::seed(uint32_t seed) {
-  detail::SpmLibrary::get().set_seed(seed);
-}
 
 Tokenizer Tokenizer::train(const std::vector<std::string>& texts, const TokenizerOptions& options,
                            uint32_t seed, int64_t threads) {

@@ -58,9 +58,6 @@ class Tokenizer {
   /// The serialized model.
   const std::string& bytes() const;
 
-  /// Seeds SentencePiece's random generator (training and sampling).
-  static void seed(uint32_t seed);
-
  private:
   struct Impl;
   explicit Tokenizer(std::shared_ptr<const Impl> impl);
