@@ -16,6 +16,8 @@ packages=(
   libopenblas0-openmp
   # tests
   catch2 python3
+  # the browser test of the HTML report
+  chromium
   # benchmarks: the peers
   fasttext python3-sklearn python3-torch python3-sentencepiece python3-numpy
 )

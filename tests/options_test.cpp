@@ -50,7 +50,8 @@ TEST_CASE("options: messages name the flag, the value and the range", "[options]
   REQUIRE_THROWS_WITH(options.validate(), "--kernel-size: 4 must be an odd number in [1, 31]");
   options = valid_train();
   options.out.clear();
-  REQUIRE_THROWS_WITH(options.validate(), "--out is required (the model directory to write)");
+  REQUIRE_THROWS_WITH(options.validate(),
+                      "--out is required (the model directory to write), or --resume DIR");
   options = valid_train();
   options.data.delimiter = ";;";
   REQUIRE_THROWS_WITH(options.validate(),
@@ -62,7 +63,7 @@ TEST_CASE("options: predict and eval checks", "[options]") {
   predict.model_dir = "m";
   predict.format = "xml";
   REQUIRE_THROWS_WITH(predict.validate(),
-                      "--format: unknown value 'xml' (expected one of: text, json, csv)");
+                      "--format: unknown value 'xml' (expected one of: text, json, csv, html)");
   predict.format = "json";
   predict.top_k = 0;
   REQUIRE_THROWS_WITH(predict.validate(), "--top-k: 0 is out of range [1, 100000]");

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "senti/cli.h"
+#include "senti/error.h"
 #include "senti/evaluate.h"
 #include "senti/log.h"
 
@@ -20,6 +21,6 @@ int main(int argc, char** argv) {
     return 0;
   } catch (const std::exception& error) {
     spdlog::error("error: {}", error.what());
-    return 1;
+    return senti::exit_status(error);
   }
 }

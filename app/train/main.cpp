@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "senti/cli.h"
+#include "senti/error.h"
 #include "senti/log.h"
 #include "senti/train.h"
 
@@ -19,6 +20,6 @@ int main(int argc, char** argv) {
     return 0;
   } catch (const std::exception& error) {
     spdlog::error("error: {}", error.what());
-    return 1;
+    return senti::exit_status(error);
   }
 }

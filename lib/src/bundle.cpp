@@ -12,6 +12,7 @@
 #include <fstream>
 #include <random>
 
+#include "senti/atomic_dir.h"
 #include "senti/error.h"
 
 namespace senti {
@@ -40,39 +41,29 @@ ModelOptions model_options_from_json(const nlohmann::json& json) {
   return options;
 }
 
-void sync_path(const fs::path& path, bool directory) {
-  const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-}
-
 bool is_model_dir(const fs::path& dir) {
   return fs::is_regular_file(dir / kConfigFile) || fs::is_regular_file(dir / kWeightsFile);
 }
 
-fs::path temporary_sibling(const fs::path& target, const std::string& tag) {
-  std::random_device device;
-  const auto name = "." + target.filename().string() + "." + tag + "-" +
-                    std::to_string(::getpid()) + "-" + std::to_string(device() % 1000000);
-  return target.parent_path() / name;
-}
-
-fs::path output_path(const std::string& dir) {
-  fs::path target = fs::absolute(fs::path(dir)).lexically_normal();
-  if (target.filename().empty()) target = target.parent_path();
-  return target;
+// A directory senti-train may write into: a model, empty, or holding only a training checkpoint
+// (an interrupted first run).
+bool is_replaceable(const fs::path& dir) {
+  std::error_code error;
+  if (fs::is_empty(dir, error) || is_model_dir(dir)) return true;
+  for (const auto& entry : fs::directory_iterator(dir, error)) {
+    if (entry.path().filename() != kCheckpointDir) return false;
+  }
+  return true;
 }
 
 }  // namespace
 
 void check_output_dir(const std::string& dir) {
-  const fs::path target = output_path(dir);
+  const fs::path target = absolute_dir(dir);
   std::error_code error;
   if (fs::exists(target, error)) {
     if (!fs::is_directory(target)) throw Error("--out: " + dir + " exists and is not a directory");
-    if (!fs::is_empty(target, error) && !is_model_dir(target)) {
+    if (!is_replaceable(target)) {
       throw Error("--out: " + dir +
                   " is a non-empty directory that is not a senti model; refusing to replace it");
     }
@@ -87,58 +78,24 @@ void check_output_dir(const std::string& dir) {
 void save_bundle(const std::string& dir, SentimentClassifier& model, const Tokenizer& tokenizer,
                  const LabelSet& labels, int64_t max_tokens, nlohmann::json config) {
   check_output_dir(dir);
-  const fs::path target = output_path(dir);
-  std::error_code error;
-  fs::create_directories(target.parent_path(), error);
-  if (error) {
-    throw Error("--out: cannot create " + target.parent_path().string() + ": " + error.message());
-  }
-
-  const fs::path staging = temporary_sibling(target, "tmp");
-  if (!fs::create_directory(staging, error)) {
-    throw Error("--out: cannot create a directory beside " + dir + " (" + error.message() + ")");
-  }
-  try {
-    config["format"] = kBundleFormat;
-    config["format_version"] = kBundleFormatVersion;
-    config["labels"] = labels.names();
-    config["model"] = model_options_to_json(model->options);
-    config["tokenizer"]["file"] = kTokenizerFile;
-    config["tokenizer"]["pieces"] = tokenizer.vocab_size();
-    config["tokenizer"]["max_tokens"] = max_tokens;
-    config["weights"] = kWeightsFile;
-
+  const fs::path target = absolute_dir(dir);
+  config["format"] = kBundleFormat;
+  config["format_version"] = kBundleFormatVersion;
+  config["labels"] = labels.names();
+  config["model"] = model_options_to_json(model->options);
+  config["tokenizer"]["file"] = kTokenizerFile;
+  config["tokenizer"]["pieces"] = tokenizer.vocab_size();
+  config["tokenizer"]["max_tokens"] = max_tokens;
+  config["weights"] = kWeightsFile;
+  replace_directory(target, "--out", [&](const fs::path& staging) {
     tokenizer.save((staging / kTokenizerFile).string());
-    {
-      // Weights are always stored on the CPU so any machine can load them.
-      auto cpu_model =
-          std::dynamic_pointer_cast<SentimentClassifierImpl>(model->clone(torch::kCPU));
-      torch::save(SentimentClassifier(cpu_model), (staging / kWeightsFile).string());
-    }
-    {
-      std::ofstream out(staging / kConfigFile);
-      out << config.dump(2) << "\n";
-      if (!out.flush()) throw Error("--out: cannot write " + (staging / kConfigFile).string());
-    }
-    for (const char* file : {kTokenizerFile, kWeightsFile, kConfigFile}) {
-      sync_path(staging / file, /*directory=*/false);
-    }
-    sync_path(staging, /*directory=*/true);
-
-    if (fs::exists(target)) {
-      // Swap the directories in one step, so `dir` always holds a complete model.
-      if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0) {
-        throw Error("--out: cannot replace " + dir + ": " + std::strerror(errno));
-      }
-      fs::remove_all(staging, error);  // now the previous model
-    } else if (::rename(staging.c_str(), target.c_str()) != 0) {
-      throw Error("--out: cannot create " + dir + ": " + std::strerror(errno));
-    }
-    sync_path(target.parent_path(), /*directory=*/true);
-  } catch (...) {
-    fs::remove_all(staging, error);
-    throw;
-  }
+    // Weights are always stored on the CPU so any machine can load them.
+    auto cpu_model = std::dynamic_pointer_cast<SentimentClassifierImpl>(model->clone(torch::kCPU));
+    torch::save(SentimentClassifier(cpu_model), (staging / kWeightsFile).string());
+    std::ofstream out(staging / kConfigFile);
+    out << config.dump(2) << "\n";
+    if (!out.flush()) throw Error("--out: cannot write " + (staging / kConfigFile).string());
+  });
 }
 
 ModelBundle load_bundle(const std::string& dir) {

@@ -14,8 +14,10 @@ std::string threads_help() {
                      std::max(1u, std::thread::hardware_concurrency()));
 }
 
-void add_data_options(CLI::App& app, DataOptions& data, const std::string& what) {
-  app.add_option("--data", data.path, what + " (CSV, or TSV by .tsv extension)")->required();
+void add_data_options(CLI::App& app, DataOptions& data, const std::string& what,
+                      bool required = true) {
+  app.add_option("--data", data.path, what + " (CSV, or TSV by .tsv extension)")
+      ->required(required);
   app.add_option("--delimiter", data.delimiter,
                  "field separator, one character or 'tab' (default: from the file extension)");
   app.add_option("--text-column", data.text_column,
@@ -38,9 +40,8 @@ void add_train_options(CLI::App& app, TrainOptions& options) {
   app.description("Train a sentiment classifier on a labeled CSV and write a model directory.");
   app.option_defaults()->always_capture_default();
   add_version(app);
-  add_data_options(app, options.data, "training data");
-  app.add_option("--out", options.out, "model directory to write (replaced atomically)")
-      ->required();
+  add_data_options(app, options.data, "training data", /*required=*/false);
+  app.add_option("--out", options.out, "model directory to write (replaced atomically)");
   app.add_option("--valid", options.valid_path,
                  "validation file for choosing the best epoch (same columns as --data)");
   app.add_option("--valid-split", options.valid_split,
@@ -96,6 +97,19 @@ void add_train_options(CLI::App& app, TrainOptions& options) {
   app.add_option("--threads", training.threads, threads_help());
   app.add_option("--device", training.device, "cpu, or cuda when LibTorch was built with it");
   app.add_flag("-q,--quiet", options.quiet, "no progress output, only the summary");
+
+  // --resume takes every option from the checkpoint; only threads and verbosity may change.
+  auto* resume = app.add_option(
+      "--resume", options.resume,
+      "continue the interrupted run that was writing this model directory (Ctrl-C or SIGTERM "
+      "leaves a checkpoint there); other options come from the checkpoint");
+  for (auto* option : app.get_options()) {
+    if (option == resume || option->check_name("--threads") || option->check_name("--quiet") ||
+        option->check_name("--help") || option->check_name("--version")) {
+      continue;
+    }
+    resume->excludes(option);
+  }
 }
 
 void add_eval_options(CLI::App& app, EvalOptions& options) {
@@ -110,6 +124,11 @@ void add_eval_options(CLI::App& app, EvalOptions& options) {
   app.add_option("--json", options.json_path, "also write the metrics as JSON to this file");
   app.add_option("--errors", options.errors_path,
                  "write misclassified rows (text, gold, predicted, probability) as CSV");
+  app.add_option("--report", options.report_path,
+                 "write a self-contained HTML report (metrics, confusion matrix, training "
+                 "curves, examples shaded by attention)");
+  app.add_option("--report-examples", options.report_examples,
+                 "mistakes and correct rows each shown in --report");
   app.add_option("--batch-size", options.batch_size, "texts per forward pass");
   app.add_option("--threads", options.threads, threads_help());
 }
@@ -123,7 +142,9 @@ void add_predict_options(CLI::App& app, PredictOptions& options) {
   app.add_option("--model", options.model_dir, "model directory written by senti-train")
       ->required();
   app.add_option("--input", options.input_path, "read texts from this file, one per line");
-  app.add_option("--format", options.format, "output: text, json (one object per line) or csv");
+  app.add_option("--format", options.format,
+                 "output: text, json (one object per line), csv, or html (a page with each text "
+                 "shaded by attention)");
   app.add_option("--top-k", options.top_k, "labels shown per text, most probable first");
   app.add_flag("--all-scores", options.all_scores, "show every label's probability");
   app.add_flag("--explain", options.explain,

@@ -13,6 +13,7 @@
 #include "senti/log.h"
 #include "senti/metrics.h"
 #include "senti/predictor.h"
+#include "senti/report.h"
 
 namespace senti {
 namespace {
@@ -21,6 +22,46 @@ void write_text_file(const std::string& path, const std::string& flag, const std
   std::ofstream out(path, std::ios::binary);
   out << text;
   if (!out.flush()) throw Error(flag + ": cannot write " + path);
+}
+
+// The report's examples: the `count` most confident mistakes and `count` correct rows spread evenly
+// over the file, each run again through the model for its attention.
+void pick_examples(const Predictor& predictor, const Dataset& data,
+                   const std::vector<Prediction>& predictions, const std::vector<int64_t>& gold,
+                   const std::vector<std::string>& names, int64_t count, EvalReport& report) {
+  std::vector<size_t> wrong, right;
+  for (size_t i = 0; i < gold.size(); ++i) {
+    (gold[i] == predictions[i].label ? right : wrong).push_back(i);
+  }
+  const auto confidence = [&](size_t i) {
+    return predictions[i].probabilities[static_cast<size_t>(predictions[i].label)];
+  };
+  std::stable_sort(wrong.begin(), wrong.end(),
+                   [&](size_t a, size_t b) { return confidence(a) > confidence(b); });
+  const auto limit = static_cast<size_t>(count);
+  if (wrong.size() > limit) wrong.resize(limit);
+  if (right.size() > limit) {
+    std::vector<size_t> spread;
+    for (size_t k = 0; k < limit; ++k) spread.push_back(right[k * right.size() / limit]);
+    right = std::move(spread);
+  }
+  const auto views = [&](const std::vector<size_t>& rows) {
+    std::vector<std::string> texts;
+    for (size_t i : rows) texts.push_back(data.examples[i].text);
+    const auto explained = predictor.predict(texts, /*with_attention=*/true);
+    std::vector<ExampleView> out;
+    for (size_t k = 0; k < rows.size(); ++k) {
+      const auto& example = data.examples[rows[k]];
+      const auto& p = explained[k];
+      out.push_back({example.line, example.text, names[static_cast<size_t>(gold[rows[k]])],
+                     predictor.labels().name(p.label),
+                     p.probabilities[static_cast<size_t>(p.label)], p.tokens, p.attention,
+                     p.truncated});
+    }
+    return out;
+  };
+  report.mistakes = views(wrong);
+  report.correct = views(right);
 }
 
 }  // namespace
@@ -83,6 +124,19 @@ void run_eval(const EvalOptions& options, std::ostream& out) {
                          csv_escape(model_labels.name(p.label)), p.probabilities[p.label]);
     }
     write_text_file(options.errors_path, "--errors", csv);
+  }
+  if (!options.report_path.empty()) {
+    EvalReport html;
+    html.model_dir = options.model_dir;
+    html.data_path = data.path;
+    html.text_column = data.text_column;
+    html.label_column = data.label_column;
+    html.skipped_rows = data.skipped;
+    html.metrics = report;
+    html.config = predictor.bundle().config;
+    pick_examples(predictor, data, predictions, gold, names, options.report_examples, html);
+    write_text_file(options.report_path, "--report", eval_report_html(html));
+    spdlog::info("report written to {}", options.report_path);
   }
 }
 

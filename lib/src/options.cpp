@@ -99,7 +99,7 @@ void TrainingOptions::validate() const {
 
 void TrainOptions::validate() const {
   data.validate("--data");
-  check(!out.empty(), "--out is required (the model directory to write)");
+  check(!out.empty(), "--out is required (the model directory to write), or --resume DIR");
   check(valid_split >= 0.0 && valid_split < 1.0,
         fmt::format("--valid-split: {} is out of range [0, 1) (0 turns validation off)",
                     valid_split));
@@ -112,12 +112,13 @@ void EvalOptions::validate() const {
   check(!model_dir.empty(), "--model is required (a directory written by senti-train)");
   data.validate("--data");
   check_range<int64_t>("--batch-size", batch_size, 1, 1 << 20);
+  check_range<int64_t>("--report-examples", report_examples, 0, 10000);
   check_threads(threads);
 }
 
 void PredictOptions::validate() const {
   check(!model_dir.empty(), "--model is required (a directory written by senti-train)");
-  check_choice("--format", format, {"text", "json", "csv"});
+  check_choice("--format", format, {"text", "json", "csv", "html"});
   check_range<int64_t>("--top-k", top_k, 1, 100000);
   check_choice("--color", color, {"auto", "always", "never"});
   check_range<int64_t>("--batch-size", batch_size, 1, 1 << 20);

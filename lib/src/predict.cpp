@@ -18,6 +18,7 @@
 
 #include "senti/csv.h"
 #include "senti/error.h"
+#include "senti/html.h"
 #include "senti/log.h"
 #include "senti/predictor.h"
 #include "senti/render.h"
@@ -117,6 +118,10 @@ class Writer {
   }
 
   void header() {
+    if (options_.format == "html") {
+      write_html_header();
+      return;
+    }
     if (options_.format != "csv") return;
     out_ << "text,label,probability";
     if (options_.all_scores) {
@@ -130,8 +135,14 @@ class Writer {
       write_json(text, prediction);
     else if (options_.format == "csv")
       write_csv(text, prediction);
+    else if (options_.format == "html")
+      write_html(text, prediction);
     else
       write_text(prediction);
+  }
+
+  void footer() {
+    if (options_.format == "html") out_ << "</table>\n" << html::page_end();
   }
 
  private:
@@ -180,6 +191,44 @@ class Writer {
       json["truncated"] = prediction->truncated;
     }
     out_ << json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+  }
+
+  void write_html_header() {
+    out_ << html::page_begin("senti predictions")
+         << fmt::format(
+                "<h1>senti predictions</h1>\n<p class=\"muted\">Model <code>{}</code>; "
+                "labels: {}</p>\n",
+                html::escape(options_.model_dir),
+                html::escape(fmt::format("{}", fmt::join(labels_.names(), ", "))))
+         << html::attention_caution(heads_)
+         << "<table id=\"predictions\">\n<tr><th>text (shaded by attention)</th><th>label</th>"
+            "<th>probability</th>";
+    if (options_.all_scores || options_.top_k > 1) out_ << "<th>scores</th>";
+    out_ << "</tr>\n";
+  }
+
+  void write_html(const std::string& text, const Prediction* prediction) {
+    if (prediction == nullptr) {
+      out_ << "<tr><td class=\"text\"></td><td></td><td></td>"
+           << (options_.all_scores || options_.top_k > 1 ? "<td></td>" : "") << "</tr>\n";
+      return;
+    }
+    std::string shaded =
+        html::attention_spans(prediction->tokens, mean_over_heads(prediction->attention));
+    if (prediction->truncated) shaded += " <span class=\"muted\">(truncated)</span>";
+    out_ << "<tr><td class=\"text\" title=\"" << html::escape(text) << "\">" << shaded
+         << "</td><td>" << html::escape(labels_.name(prediction->label))
+         << "</td><td class=\"num\">"
+         << html::number(prediction->probabilities[prediction->label], 4) << "</td>";
+    if (options_.all_scores || options_.top_k > 1) {
+      std::string scores;
+      for (int64_t id : ranked_labels(*prediction, options_)) {
+        scores += fmt::format("{}{} {:.4f}", scores.empty() ? "" : "<br>",
+                              html::escape(labels_.name(id)), prediction->probabilities[id]);
+      }
+      out_ << "<td>" << scores << "</td>";
+    }
+    out_ << "</tr>\n";
   }
 
   void write_csv(const std::string& text, const Prediction* prediction) {
@@ -231,7 +280,8 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
   ::signal(SIGPIPE, SIG_IGN);
 
   const bool interactive = options.input_path.empty() && isatty(fd) != 0;
-  const bool with_attention = options.explain || options.format == "json";
+  const bool with_attention =
+      options.explain || options.format == "json" || options.format == "html";
   Writer writer(options, bundle.labels, bundle.model_options.attention_heads, out);
   writer.header();
   if (interactive) {
@@ -272,6 +322,8 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
     if (interactive) std::cerr << "> " << std::flush;
     lines.clear();
   }
+  writer.footer();
+  out.flush();
   if (interactive) std::cerr << "\n";
 }
 

@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <exception>
 #include <fstream>
 #include <iterator>
 #include <regex>
+#include <thread>
 
 #include "senti/error.h"
 #include "spm_library.h"
@@ -120,6 +122,27 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts, const Tokenize
   }
   throw Error(
       "SentencePiece training failed: could not find a vocabulary size the corpus supports");
+}
+
+std::vector<std::vector<int64_t>> Tokenizer::sample_encode_for_model(
+    const std::vector<std::string>& texts, int64_t max_tokens, float alpha, uint32_t seed) const {
+  // SentencePiece keeps one random generator per thread, seeded from the global seed when the
+  // thread first samples: a fresh thread is the only way to restart the sequence from `seed`.
+  std::vector<std::vector<int64_t>> encoded(texts.size());
+  std::exception_ptr failure;
+  std::thread worker([&] {
+    try {
+      detail::SpmLibrary::get().set_seed(seed);
+      for (size_t i = 0; i < texts.size(); ++i) {
+        encoded[i] = encode_for_model(texts[i], max_tokens, nullptr, alpha);
+      }
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  });
+  worker.join();
+  if (failure) std::rethrow_exception(failure);
+  return encoded;
 }
 
 Tokenizer Tokenizer::load(const std::string& path) {

@@ -3,14 +3,21 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <torch/cuda.h>
+#include <torch/serialize.h>
 #include <torch/utils.h>
+
+#include <csignal>
+#include <filesystem>
 
 #include <chrono>
 #include <map>
+#include <optional>
 
 #include "senti/bundle.h"
+#include "senti/checkpoint.h"
 #include "senti/dataset.h"
 #include "senti/error.h"
+#include "senti/interrupt.h"
 #include "senti/labels.h"
 #include "senti/log.h"
 #include "senti/tokenizer.h"
@@ -77,6 +84,43 @@ nlohmann::json training_section(const TrainOptions& options, const Dataset& data
           {"lowercase", options.tokenizer.lowercase}};
 }
 
+// FNV-1a over every row's text and label, to tell on resume whether the data is the same.
+uint64_t fingerprint(const std::vector<Example>& train, const std::vector<Example>& valid) {
+  uint64_t hash = 14695981039346656037ull;
+  const auto add = [&](const std::string& text) {
+    for (const unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
+    hash = (hash ^ 0xffu) * 1099511628211ull;  // a separator no UTF-8 text holds
+  };
+  for (const auto* rows : {&train, &valid}) {
+    for (const auto& example : *rows) {
+      add(example.text);
+      add(example.label);
+    }
+    add("");
+  }
+  return hash;
+}
+
+std::string signal_name(int signal) {
+  return signal == SIGINT    ? "SIGINT"
+         : signal == SIGTERM ? "SIGTERM"
+                             : fmt::format("signal {}", signal);
+}
+
+void load_checkpoint_weights(SentimentClassifier& model, const Checkpoint& checkpoint) {
+  try {
+    torch::load(model, checkpoint.model_file);
+  } catch (const c10::Error&) {
+    throw Error("--resume: " + checkpoint.model_file +
+                " is unreadable, truncated or does not fit the checkpoint's options");
+  }
+  const auto expected = model->parameters().size() + model->buffers().size();
+  if (checkpoint.state.best_epoch > 0 && checkpoint.state.best_weights.size() != expected) {
+    throw Error("--resume: " + checkpoint_dir(checkpoint.run.options.out) +
+                " holds best-epoch weights that do not fit the model");
+  }
+}
+
 nlohmann::json history_section(const TrainingResult& result) {
   nlohmann::json history = nlohmann::json::array();
   for (const auto& epoch : result.history) {
@@ -95,7 +139,18 @@ nlohmann::json history_section(const TrainingResult& result) {
 
 }  // namespace
 
-void run_train(const TrainOptions& options) {
+void run_train(const TrainOptions& given) {
+  const InterruptGuard interrupts;
+  TrainOptions options = given;
+  std::optional<Checkpoint> checkpoint;
+  if (!given.resume.empty()) {
+    // A resumed run is the interrupted run: its options, only threads and verbosity may change.
+    checkpoint = load_checkpoint(given.resume);
+    options = checkpoint->run.options;
+    options.out = given.resume;
+    options.training.threads = given.training.threads;
+    options.quiet = given.quiet;
+  }
   options.validate();
   check_output_dir(options.out);
   const int64_t threads = use_threads(options.training.threads);
@@ -138,25 +193,56 @@ void run_train(const TrainOptions& options) {
   } else {
     train_rows = data.examples;
   }
+  CheckpointRun run{options, labels.names(), fingerprint(train_rows, valid_rows)};
+  // Absolute paths, so that --resume works from any directory.
+  run.options.data.path = std::filesystem::absolute(options.data.path).string();
+  if (!options.valid_path.empty()) {
+    run.options.valid_path = std::filesystem::absolute(options.valid_path).string();
+  }
+  if (checkpoint && (run.labels != checkpoint->run.labels ||
+                     run.data_fingerprint != checkpoint->run.data_fingerprint)) {
+    throw Error("--resume: the data (" + options.data.path +
+                ") is not what the interrupted run trained on; it changed since the checkpoint "
+                "was written, so start a new run");
+  }
   spdlog::info("{} training rows ({}), {} validation rows, {} labels", train_rows.size(),
                label_counts(train_rows), valid_rows.size(), labels.size());
 
   std::vector<std::string> texts;
   texts.reserve(train_rows.size());
   for (const auto& example : train_rows) texts.push_back(example.text);
-  const Tokenizer tokenizer = Tokenizer::train(
-      texts, options.tokenizer, static_cast<uint32_t>(options.training.seed), threads);
+  const Tokenizer tokenizer =
+      checkpoint ? Tokenizer::load(checkpoint->tokenizer_file)
+                 : Tokenizer::train(texts, options.tokenizer,
+                                    static_cast<uint32_t>(options.training.seed), threads);
   spdlog::info("tokenizer: {} {} pieces", options.tokenizer.type, tokenizer.vocab_size());
+  if (const int signal = InterruptGuard::received(); signal != 0) {
+    throw Interrupted(fmt::format("interrupted by {} before training started; nothing was saved",
+                                  signal_name(signal)),
+                      signal);
+  }
 
   const auto max_tokens = options.training.max_tokens;
-  // With subword regularisation every epoch, the first included, trains on a sampled encoding.
-  Resampler resample;
+  std::vector<int64_t> label_ids;
+  for (const auto& example : train_rows) label_ids.push_back(*labels.index(example.label));
+  // With subword regularisation every epoch trains on its own sampled segmentation, seeded by
+  // the run's seed and the epoch so that a resumed run samples what the uninterrupted one would.
+  TrainingHooks hooks;
   if (options.training.subword_alpha > 0.0) {
     const auto alpha = static_cast<float>(options.training.subword_alpha);
-    resample = [&] { return encode_examples(train_rows, tokenizer, labels, max_tokens, alpha); };
+    hooks.resample = [&, alpha](int64_t epoch) {
+      const auto seed =
+          static_cast<uint32_t>(options.training.seed * 1000003u + static_cast<uint64_t>(epoch));
+      auto ids = tokenizer.sample_encode_for_model(texts, max_tokens, alpha, seed);
+      std::vector<EncodedExample> encoded(ids.size());
+      for (size_t i = 0; i < ids.size(); ++i) encoded[i] = {std::move(ids[i]), label_ids[i]};
+      return encoded;
+    };
   }
-  const auto train_set =
-      resample ? resample() : encode_examples(train_rows, tokenizer, labels, max_tokens);
+  const int64_t first_epoch = checkpoint ? checkpoint->state.epoch + 1 : 1;
+  const auto train_set = hooks.resample
+                             ? hooks.resample(first_epoch)
+                             : encode_examples(train_rows, tokenizer, labels, max_tokens);
   const auto valid_set = encode_examples(valid_rows, tokenizer, labels, max_tokens);
   if (valid_set.size() < valid_rows.size()) {
     spdlog::warn("{}: {} validation row(s) have labels not in the training data; ignored",
@@ -167,20 +253,49 @@ void run_train(const TrainOptions& options) {
   model_options.vocab_size = tokenizer.vocab_size();
   model_options.num_classes = labels.size();
   SentimentClassifier model(model_options);
+  std::optional<ResumeFrom> resume;
+  if (checkpoint) {
+    resume = ResumeFrom{checkpoint->state, checkpoint->optimizer_file};
+    load_checkpoint_weights(model, *checkpoint);
+    spdlog::info("resuming from the checkpoint of epoch {} of {} in {}", checkpoint->state.epoch,
+                 options.training.epochs, checkpoint_dir(options.out));
+  }
+
+  int64_t saved_epoch = -1;
+  hooks.on_checkpoint = [&](const TrainerState& state, SentimentClassifier& current,
+                            torch::optim::Optimizer& optimizer) {
+    save_checkpoint(options.out, run, tokenizer, state, current, optimizer);
+    saved_epoch = state.epoch;
+  };
+  hooks.stop_requested = [] { return InterruptGuard::received() != 0; };
   Progress progress(options.quiet ? Progress::Mode::kQuiet : Progress::Mode::kBar);
-  const TrainingResult result =
-      fit(model, train_set, valid_set, options.training, labels.size(), progress, resample);
+  const TrainingResult result = fit(model, train_set, valid_set, options.training, labels.size(),
+                                    progress, hooks, resume ? &*resume : nullptr);
+  if (result.interrupted) {
+    const int signal = InterruptGuard::received();
+    throw Interrupted(
+        fmt::format("interrupted by {}; the checkpoint of epoch {} of {} is in {}; continue "
+                    "with: senti-train --resume {}",
+                    signal_name(signal), saved_epoch, options.training.epochs,
+                    checkpoint_dir(options.out), options.out),
+        signal);
+  }
 
   nlohmann::json config;
   config["senti_version"] = SENTI_VERSION;
   config["training"] = training_section(options, data, train_set.size(), valid_set.size(), threads);
   config["history"] = history_section(result);
-  config["result"] = {{"best_epoch", result.best_epoch},
-                      {"best_valid_accuracy", result.best_valid_accuracy},
-                      {"epochs_run", result.history.size()},
-                      {"stopped_early", result.stopped_early},
-                      {"seconds", result.seconds}};
+  config["result"] = {
+      {"best_epoch", result.best_epoch},     {"best_valid_accuracy", result.best_valid_accuracy},
+      {"epochs_run", result.history.size()}, {"stopped_early", result.stopped_early},
+      {"resumed", checkpoint.has_value()},   {"seconds", result.seconds}};
+  if (!result.diverged.empty()) config["result"]["diverged"] = result.diverged;
   save_bundle(options.out, model, tokenizer, labels, max_tokens, config);
+  if (!result.diverged.empty()) {
+    throw Error(fmt::format(
+        "training diverged: {}; kept the best model so far (epoch {}) in {}; try a lower --lr",
+        result.diverged, result.best_epoch, options.out));
+  }
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

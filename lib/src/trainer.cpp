@@ -1,18 +1,22 @@
 #include "senti/trainer.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <fmt/format.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/adam.h>
 #include <torch/optim/adamw.h>
+#include <torch/serialize.h>
 #include <torch/utils.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <mutex>
 #include <numeric>
 #include <random>
+#include <sstream>
 
 #include "senti/error.h"
 #include "senti/metrics.h"
@@ -165,6 +169,19 @@ std::vector<torch::Tensor> snapshot(SentimentClassifier& model) {
   return copies;
 }
 
+torch::Tensor torch_rng() {
+  auto generator = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.get_state();
+}
+
+void set_torch_rng(const torch::Tensor& state) {
+  if (!state.defined()) return;
+  auto generator = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(state);
+}
+
 void restore(SentimentClassifier& model, const std::vector<torch::Tensor>& copies) {
   torch::NoGradGuard no_grad;
   size_t i = 0;
@@ -188,12 +205,20 @@ torch::Tensor pad_batch(const std::vector<const std::vector<int64_t>*>& sequence
 
 TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>& train,
                    const std::vector<EncodedExample>& valid, const TrainingOptions& options,
-                   int64_t num_classes, Progress& progress, const Resampler& resample) {
+                   int64_t num_classes, Progress& progress, const TrainingHooks& hooks,
+                   const ResumeFrom* resume) {
   if (train.empty()) throw Error("no training examples");
   const torch::Device device(options.device == "cuda" ? torch::kCUDA : torch::kCPU);
   model->to(device);
-  std::mt19937_64 rng(options.seed);
   auto optimizer = make_optimizer(model, options);
+  std::mt19937_64 rng(options.seed);
+  TrainerState state;
+  if (resume != nullptr) {
+    state = resume->state;
+    torch::load(*optimizer, resume->optimizer_file);
+    std::istringstream(state.shuffle_rng) >> rng;
+    set_torch_rng(state.torch_rng);
+  }
   auto weights = class_weights(train, num_classes, options.class_weights);
   if (weights.defined()) weights = weights.to(device);
   const auto loss_options =
@@ -203,21 +228,34 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
   const int64_t steps_per_epoch =
       (static_cast<int64_t>(train.size()) + options.batch_size - 1) / options.batch_size;
   const int64_t total_steps = steps_per_epoch * options.epochs;
-  int64_t global_step = 0;
+  const auto run_start = Clock::now();
+  const double seconds_before = state.seconds;
+  const auto checkpoint = [&] {
+    state.seconds =
+        seconds_before + std::chrono::duration<double>(Clock::now() - run_start).count();
+    std::ostringstream shuffler;
+    shuffler << rng;
+    state.shuffle_rng = shuffler.str();
+    state.torch_rng = torch_rng();
+    if (hooks.on_checkpoint) hooks.on_checkpoint(state, model, *optimizer);
+  };
+  if (resume == nullptr) checkpoint();  // epoch 0: an interrupt in the first epoch can resume
 
   TrainingResult result;
-  std::vector<torch::Tensor> best_weights;
-  double best_score = 0.0;
-  int64_t epochs_without_gain = 0;
-  const auto run_start = Clock::now();
-
-  for (int64_t epoch = 1; epoch <= options.epochs; ++epoch) {
+  const bool has_valid = !valid.empty();
+  const auto out_of_patience = [&] {
+    return has_valid && options.patience > 0 && state.epochs_without_gain >= options.patience;
+  };
+  // A run resumed after patience ran out has nothing left to do.
+  result.stopped_early = out_of_patience() && state.epoch < options.epochs;
+  const int64_t first_epoch = state.epoch + 1;
+  for (int64_t epoch = first_epoch; epoch <= options.epochs && !result.stopped_early; ++epoch) {
     const auto epoch_start = Clock::now();
     model->train();
-    // `train` serves the first epoch; with a resampler each later one gets a fresh encoding.
-    const bool fresh = resample && epoch > 1;
+    // `train` serves the first epoch run; with a resampler each later one gets a fresh encoding.
+    const bool fresh = hooks.resample && epoch > first_epoch;
     std::vector<EncodedExample> resampled;
-    if (fresh) resampled = resample();
+    if (fresh) resampled = hooks.resample(epoch);
     const auto& epoch_data = fresh ? resampled : train;
     const auto batches = make_batches(epoch_data, options.batch_size, rng);
     progress.start_epoch(epoch, options.epochs, static_cast<int64_t>(batches.size()));
@@ -232,7 +270,7 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
                               .logical_and(batch.ids.ne(Tokenizer::kPadId));
         batch.ids = batch.ids.masked_fill(drop, Tokenizer::kUnkId);
       }
-      const double rate = scheduled_rate(options, global_step++, total_steps);
+      const double rate = scheduled_rate(options, state.global_step++, total_steps);
       for (auto& group : optimizer->param_groups()) group.options().set_lr(rate);
 
       optimizer->zero_grad();
@@ -240,10 +278,9 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
       const auto loss = torch::nn::functional::cross_entropy(logits, batch.labels, loss_options);
       const double loss_value = loss.item<double>();
       if (!std::isfinite(loss_value)) {
-        throw Error(
-            fmt::format("training diverged: loss is {} at epoch {} step {}; try a lower "
-                        "--lr (now {})",
-                        loss_value, epoch, step_in_epoch + 1, options.learning_rate));
+        result.diverged = fmt::format("the training loss became {} at epoch {} step {} (--lr {})",
+                                      loss_value, epoch, step_in_epoch + 1, options.learning_rate);
+        break;
       }
       loss.backward();
       if (options.clip_norm > 0.0) {
@@ -257,6 +294,15 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
       seen += batch_size;
       tokens += batch.tokens;
       progress.step(++step_in_epoch, loss_sum / seen, static_cast<double>(correct) / seen, tokens);
+      if (hooks.stop_requested && hooks.stop_requested()) {
+        result.interrupted = true;
+        break;
+      }
+    }
+    if (result.interrupted || !result.diverged.empty()) {
+      progress.end_epoch(fmt::format("epoch {:>2}/{}  stopped after step {} of {}", epoch,
+                                     options.epochs, step_in_epoch, batches.size()));
+      break;
     }
 
     EpochRecord record;
@@ -266,7 +312,6 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
     record.learning_rate = optimizer->param_groups().front().options().get_lr();
     const double train_seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
     record.tokens_per_second = static_cast<double>(tokens) / std::max(1e-9, train_seconds);
-    const bool has_valid = !valid.empty();
     if (has_valid) {
       const auto evaluation = evaluate(model, valid, num_classes, device);
       record.valid_loss = evaluation.loss;
@@ -274,19 +319,20 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
       record.valid_macro_f1 = evaluation.macro_f1;
     }
     record.seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
-    result.history.push_back(record);
+    state.history.push_back(record);
+    state.epoch = epoch;
 
     // Without validation data the last epoch is the best one.
     const double score = selection_score(record, options.select_by);
-    const bool better = !has_valid || result.best_epoch == 0 || score > best_score;
+    const bool better = !has_valid || state.best_epoch == 0 || score > state.best_score;
     if (better) {
-      result.best_epoch = epoch;
-      result.best_valid_accuracy = record.valid_accuracy;
-      best_score = score;
-      best_weights = snapshot(model);
-      epochs_without_gain = 0;
+      state.best_epoch = epoch;
+      state.best_valid_accuracy = record.valid_accuracy;
+      state.best_score = score;
+      state.best_weights = snapshot(model);
+      state.epochs_without_gain = 0;
     } else {
-      ++epochs_without_gain;
+      ++state.epochs_without_gain;
     }
     progress.end_epoch(
         has_valid
@@ -298,15 +344,21 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
             : fmt::format("epoch {:>2}/{}  loss {:.4f}  acc {:.4f}  {:.0f}k tok/s  {:.1f}s", epoch,
                           options.epochs, record.train_loss, record.train_accuracy,
                           record.tokens_per_second / 1000.0, record.seconds));
-    if (has_valid && options.patience > 0 && epochs_without_gain >= options.patience &&
-        epoch < options.epochs) {
-      result.stopped_early = true;
-      break;
-    }
+    checkpoint();
+    result.stopped_early = out_of_patience() && epoch < options.epochs;
   }
-  restore(model, best_weights);
+
+  result.history = state.history;
+  result.best_epoch = state.best_epoch;
+  result.best_valid_accuracy = state.best_valid_accuracy;
+  result.seconds = seconds_before + std::chrono::duration<double>(Clock::now() - run_start).count();
+  if (result.interrupted) return result;
+  if (!result.diverged.empty() && state.best_epoch == 0) {
+    throw Error("training diverged: " + result.diverged +
+                " before any epoch completed; try a lower --lr");
+  }
+  restore(model, state.best_weights);
   model->eval();
-  result.seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
   return result;
 }
 

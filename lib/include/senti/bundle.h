@@ -16,6 +16,7 @@ constexpr int kBundleFormatVersion = 1;               ///< config.json "format_v
 constexpr const char* kConfigFile = "config.json";
 constexpr const char* kTokenizerFile = "tokenizer.model";
 constexpr const char* kWeightsFile = "weights.pt";
+constexpr const char* kCheckpointDir = "checkpoint";  ///< senti-train's resumable state, if any
 
 /// A loaded model directory.
 struct ModelBundle {
@@ -36,7 +37,8 @@ void save_bundle(const std::string& dir, SentimentClassifier& model, const Token
                  const LabelSet& labels, int64_t max_tokens, nlohmann::json config);
 
 /// Throws senti::Error when `dir` could not receive a model: it is a file, or a non-empty
-/// directory that is not a senti model (checked before training, so no run is wasted).
+/// directory that is neither a senti model nor holds only a training checkpoint (checked before
+/// training, so no run is wasted).
 void check_output_dir(const std::string& dir);
 
 /// Loads a model directory; throws senti::Error naming the directory and the file at fault when

@@ -56,18 +56,21 @@ struct TrainOptions {
   ModelOptions model;          ///< classifier shape
   TrainingOptions training;    ///< optimisation
   bool quiet = false;          ///< no progress bar or per-epoch lines
+  std::string resume;          ///< continue the interrupted run whose --out this is (--resume)
 
   void validate() const;
 };
 
 /// Everything senti-eval takes.
 struct EvalOptions {
-  std::string model_dir;     ///< trained model directory (--model)
-  DataOptions data;          ///< labeled test data
-  std::string json_path;     ///< write the metrics as JSON here (--json)
-  std::string errors_path;   ///< write misclassified rows as CSV here (--errors)
-  int64_t batch_size = 256;  ///< texts per forward pass, >= 1
-  int64_t threads = 0;       ///< CPU threads; 0: all cores
+  std::string model_dir;         ///< trained model directory (--model)
+  DataOptions data;              ///< labeled test data
+  std::string json_path;         ///< write the metrics as JSON here (--json)
+  std::string errors_path;       ///< write misclassified rows as CSV here (--errors)
+  std::string report_path;       ///< write the HTML report here (--report)
+  int64_t report_examples = 12;  ///< mistakes and correct rows each shown in the report, >= 0
+  int64_t batch_size = 256;      ///< texts per forward pass, >= 1
+  int64_t threads = 0;           ///< CPU threads; 0: all cores
 
   void validate() const;
 };

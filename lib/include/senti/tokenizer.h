@@ -51,6 +51,11 @@ class Tokenizer {
   /// One sampled segmentation of `text` (subword regularisation): unigram models sample from
   /// the lattice with smoothing `alpha`, BPE models drop merges with probability `alpha`.
   std::vector<int64_t> sample_encode(std::string_view text, float alpha) const;
+  /// encode_for_model with sampled segmentations for many texts, reproducibly: the same `seed`
+  /// gives the same segmentations whatever was sampled before. Not to be called concurrently.
+  std::vector<std::vector<int64_t>> sample_encode_for_model(const std::vector<std::string>& texts,
+                                                            int64_t max_tokens, float alpha,
+                                                            uint32_t seed) const;
   /// The surface string of piece `id` (with SentencePiece's U+2581 word-boundary marker).
   std::string piece(int64_t id) const;
   /// Number of pieces, including the reserved ones.

@@ -1,0 +1,133 @@
+#include "senti/checkpoint.h"
+
+#include <torch/serialize.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "senti/atomic_dir.h"
+#include "senti/bundle.h"
+#include "senti/error.h"
+
+namespace senti {
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DataOptions, path, delimiter, text_column, label_column, strict)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TokenizerOptions, type, vocab_size, lowercase,
+                                   character_coverage, max_sentences)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ModelOptions, embedding_dim, encoder, kernel_size, attention_dim,
+                                   attention_heads, dropout, ngram_buckets, vocab_size, num_classes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainingOptions, epochs, batch_size, learning_rate, weight_decay,
+                                   optimizer, clip_norm, warmup, label_smoothing, token_dropout,
+                                   subword_alpha, class_weights, patience, select_by, max_tokens,
+                                   seed, threads, device)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainOptions, data, out, valid_path, valid_split, tokenizer,
+                                   model, training, quiet)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(EpochRecord, epoch, train_loss, train_accuracy, valid_loss,
+                                   valid_accuracy, valid_macro_f1, seconds, tokens_per_second,
+                                   learning_rate)
+
+namespace {
+namespace fs = std::filesystem;
+
+constexpr const char* kStateFile = "state.json";
+constexpr const char* kModelFile = "model.pt";
+constexpr const char* kOptimizerFile = "optimizer.pt";
+constexpr const char* kTensorsFile = "tensors.pt";  // best weights, then the torch RNG state
+
+}  // namespace
+
+std::string checkpoint_dir(const std::string& out_dir) {
+  return (absolute_dir(out_dir) / kCheckpointDir).string();
+}
+
+void save_checkpoint(const std::string& out_dir, const CheckpointRun& run,
+                     const Tokenizer& tokenizer, const TrainerState& state,
+                     SentimentClassifier& model, torch::optim::Optimizer& optimizer) {
+  const fs::path dir = checkpoint_dir(out_dir);
+  fs::create_directories(dir.parent_path());
+  replace_directory(dir, "--out", [&](const fs::path& staging) {
+    tokenizer.save((staging / kTokenizerFile).string());
+    torch::save(model, (staging / kModelFile).string());
+    torch::save(optimizer, (staging / kOptimizerFile).string());
+    std::vector<torch::Tensor> tensors = state.best_weights;
+    tensors.push_back(state.torch_rng);
+    torch::save(tensors, (staging / kTensorsFile).string());
+    const nlohmann::json json = {
+        {"format", kCheckpointFormat},
+        {"format_version", kCheckpointFormatVersion},
+        {"options", run.options},
+        {"labels", run.labels},
+        {"data_fingerprint", run.data_fingerprint},
+        {"epoch", state.epoch},
+        {"global_step", state.global_step},
+        {"history", state.history},
+        {"best_epoch", state.best_epoch},
+        {"best_score", state.best_score},
+        {"best_valid_accuracy", state.best_valid_accuracy},
+        {"epochs_without_gain", state.epochs_without_gain},
+        {"seconds", state.seconds},
+        {"shuffle_rng", state.shuffle_rng},
+    };
+    std::ofstream out(staging / kStateFile);
+    out << json.dump(2) << "\n";
+    if (!out.flush()) throw Error("--out: cannot write " + (staging / kStateFile).string());
+  });
+}
+
+Checkpoint load_checkpoint(const std::string& out_dir) {
+  const fs::path dir = checkpoint_dir(out_dir);
+  const std::string where = "--resume: " + dir.string();
+  if (!fs::is_directory(dir)) {
+    throw Error("--resume: " + out_dir + " holds no checkpoint (no " + kCheckpointDir +
+                "/ directory; checkpoints are left by interrupted senti-train runs)");
+  }
+  for (const char* file : {kStateFile, kTokenizerFile, kModelFile, kOptimizerFile, kTensorsFile}) {
+    if (!fs::is_regular_file(dir / file)) throw Error(where + " lacks " + file);
+  }
+  Checkpoint checkpoint;
+  try {
+    std::ifstream in(dir / kStateFile);
+    const auto json = nlohmann::json::parse(in);
+    if (json.at("format").get<std::string>() != kCheckpointFormat) {
+      throw Error(where + "/" + kStateFile + " is not a senti checkpoint");
+    }
+    const int version = json.at("format_version").get<int>();
+    if (version != kCheckpointFormatVersion) {
+      throw Error(where + "/" + kStateFile + " has format version " + std::to_string(version) +
+                  "; this senti reads version " + std::to_string(kCheckpointFormatVersion));
+    }
+    checkpoint.run.options = json.at("options").get<TrainOptions>();
+    checkpoint.run.labels = json.at("labels").get<std::vector<std::string>>();
+    checkpoint.run.data_fingerprint = json.at("data_fingerprint").get<uint64_t>();
+    auto& state = checkpoint.state;
+    state.epoch = json.at("epoch").get<int64_t>();
+    state.global_step = json.at("global_step").get<int64_t>();
+    state.history = json.at("history").get<std::vector<EpochRecord>>();
+    state.best_epoch = json.at("best_epoch").get<int64_t>();
+    state.best_score = json.at("best_score").get<double>();
+    state.best_valid_accuracy = json.at("best_valid_accuracy").get<double>();
+    state.epochs_without_gain = json.at("epochs_without_gain").get<int64_t>();
+    state.seconds = json.at("seconds").get<double>();
+    state.shuffle_rng = json.at("shuffle_rng").get<std::string>();
+  } catch (const nlohmann::json::exception& error) {
+    throw Error(where + "/" + kStateFile + " is malformed (" + error.what() + ")");
+  }
+  try {
+    std::vector<torch::Tensor> tensors;
+    torch::load(tensors, (dir / kTensorsFile).string());
+    if (tensors.empty()) throw Error(where + "/" + kTensorsFile + " is empty");
+    checkpoint.state.torch_rng = tensors.back();
+    tensors.pop_back();
+    checkpoint.state.best_weights = std::move(tensors);
+  } catch (const c10::Error& error) {
+    throw Error(where + "/" + kTensorsFile + " is unreadable or truncated");
+  }
+  checkpoint.tokenizer_file = (dir / kTokenizerFile).string();
+  checkpoint.model_file = (dir / kModelFile).string();
+  checkpoint.optimizer_file = (dir / kOptimizerFile).string();
+  return checkpoint;
+}
+
+}  // namespace senti
