@@ -71,3 +71,68 @@ TEST_CASE("trainer: keeps the best validation epoch and stops on patience", "[tr
     }
   }
 }
+
+TEST_CASE("trainer: a loss that turns NaN stops training and keeps the best epoch", "[trainer]") {
+  at::set_num_threads(1);
+  auto small = senti::test::train_small_model(1);
+  senti::TrainingOptions options;
+  options.epochs = 6;
+  options.batch_size = 16;
+  options.patience = 0;
+  senti::TrainingHooks hooks;
+  std::vector<torch::Tensor> after_epoch_2;
+  hooks.on_checkpoint = [&](const senti::TrainerState& state, senti::SentimentClassifier& model,
+                            torch::optim::Optimizer&) {
+    if (state.epoch != 2) return;
+    for (const auto& p : model->parameters()) after_epoch_2.push_back(p.detach().clone());
+    // Poison the weights: epoch 3's first loss is NaN.
+    torch::NoGradGuard no_grad;
+    model->parameters().front().fill_(std::numeric_limits<float>::quiet_NaN());
+  };
+  senti::Progress quiet(senti::Progress::Mode::kQuiet);
+  const auto result = senti::fit(small.model, small.train, small.test, options, 2, quiet, hooks);
+  INFO(result.diverged);
+  CHECK(result.diverged.find("at epoch 3 step 1") != std::string::npos);
+  CHECK(result.history.size() == 2);
+  REQUIRE(result.best_epoch >= 1);
+  REQUIRE(after_epoch_2.size() == small.model->parameters().size());
+  for (const auto& p : small.model->parameters()) CHECK(torch::isfinite(p).all().item<bool>());
+  if (result.best_epoch == 2) {
+    const auto now = small.model->parameters();
+    for (size_t i = 0; i < now.size(); ++i) CHECK(torch::equal(now[i], after_epoch_2[i]));
+  }
+}
+
+TEST_CASE("trainer: a NaN before any epoch completed is an error", "[trainer]") {
+  at::set_num_threads(1);
+  auto small = senti::test::train_small_model(1);
+  {
+    torch::NoGradGuard no_grad;
+    small.model->parameters().front().fill_(std::numeric_limits<float>::infinity());
+  }
+  senti::TrainingOptions options;
+  options.epochs = 2;
+  senti::Progress quiet(senti::Progress::Mode::kQuiet);
+  REQUIRE_THROWS_WITH(senti::fit(small.model, small.train, small.test, options, 2, quiet),
+                      Catch::Contains("before any epoch completed; try a lower --lr"));
+}
+
+TEST_CASE("trainer: stop_requested ends the run at once, checkpoints cover every epoch",
+          "[trainer]") {
+  at::set_num_threads(1);
+  auto small = senti::test::train_small_model(1);
+  senti::TrainingOptions options;
+  options.epochs = 5;
+  options.batch_size = 16;
+  senti::TrainingHooks hooks;
+  std::vector<int64_t> checkpoints;
+  int64_t steps = 0;
+  hooks.on_checkpoint = [&](const senti::TrainerState& state, senti::SentimentClassifier&,
+                            torch::optim::Optimizer&) { checkpoints.push_back(state.epoch); };
+  hooks.stop_requested = [&] { return ++steps == 25; };  // in epoch 2 (18 steps per epoch)
+  senti::Progress quiet(senti::Progress::Mode::kQuiet);
+  const auto result = senti::fit(small.model, small.train, {}, options, 2, quiet, hooks);
+  CHECK(result.interrupted);
+  CHECK(result.history.size() == 1);
+  CHECK(checkpoints == std::vector<int64_t>{0, 1});
+}

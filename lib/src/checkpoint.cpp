@@ -46,7 +46,10 @@ void save_checkpoint(const std::string& out_dir, const CheckpointRun& run,
                      const Tokenizer& tokenizer, const TrainerState& state,
                      SentimentClassifier& model, torch::optim::Optimizer& optimizer) {
   const fs::path dir = checkpoint_dir(out_dir);
-  fs::create_directories(dir.parent_path());
+  std::error_code error;
+  fs::create_directories(dir.parent_path(), error);
+  if (error)
+    throw Error("--out: cannot create " + dir.parent_path().string() + ": " + error.message());
   replace_directory(dir, "--out", [&](const fs::path& staging) {
     tokenizer.save((staging / kTokenizerFile).string());
     torch::save(model, (staging / kModelFile).string());

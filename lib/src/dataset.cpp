@@ -193,6 +193,14 @@ Dataset load_dataset(const DataOptions& options) {
     throw Error("--text-column and --label-column both name column " + std::to_string(*text_index) +
                 " ('" + header[*text_index] + "') of " + options.path);
   }
+  for (const size_t chosen : {*text_index, *label_index}) {
+    if (std::count(header.begin(), header.end(), header[chosen]) > 1) {
+      spdlog::warn(
+          "{}: several columns are named '{}'; using column {} (choose by 0-based index "
+          "with --text-column/--label-column)",
+          options.path, header[chosen], chosen);
+    }
+  }
   if (text_chosen || label_chosen) {
     spdlog::info("{}: using column '{}' as text and '{}' as label{}", options.path,
                  header[*text_index], header[*label_index],
@@ -208,9 +216,16 @@ Dataset load_dataset(const DataOptions& options) {
   for (const auto& record : table.records) {
     std::string problem;
     Example example;
-    if (record.fields.size() < needed) {
+    // More fields than the header (other than empty trailing ones) usually means an unquoted
+    // delimiter inside the text, which would shift the label: such rows are not guessed at.
+    const bool extra =
+        std::any_of(record.fields.begin() +
+                        static_cast<std::ptrdiff_t>(std::min(record.fields.size(), header.size())),
+                    record.fields.end(), [](const std::string& f) { return !f.empty(); });
+    if (record.fields.size() < needed || extra) {
       problem = "has " + std::to_string(record.fields.size()) + " fields, expected " +
-                std::to_string(header.size());
+                std::to_string(header.size()) +
+                (extra ? " (an unquoted delimiter in the text?)" : "");
     } else {
       example.text = trim(sanitize_utf8(record.fields[*text_index]));
       example.label = trim(sanitize_utf8(record.fields[*label_index]));
@@ -238,7 +253,8 @@ Dataset load_dataset(const DataOptions& options) {
     for (int64_t line : dataset.skipped_lines)
       lines += (lines.empty() ? "" : ", ") + std::to_string(line);
     spdlog::warn(
-        "{}: skipped {} row(s) with empty text, empty label or too few fields (lines {}{})",
+        "{}: skipped {} row(s) with empty text, empty label or the wrong number of fields "
+        "(lines {}{})",
         options.path, dataset.skipped, lines,
         dataset.skipped > static_cast<int64_t>(dataset.skipped_lines.size()) ? ", ..." : "");
   }
