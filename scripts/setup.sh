@@ -18,6 +18,8 @@ packages=(
   catch2 python3
   # the browser test of the HTML report
   chromium
+  # the sanitizer build and the libFuzzer targets (scripts/sanitize.sh)
+  clang libclang-rt-14-dev
   # benchmarks: the peers
   fasttext python3-sklearn python3-torch python3-sentencepiece python3-numpy
 )

@@ -109,7 +109,35 @@ TEST_CASE("bundle: broken model directories give clear errors", "[bundle]") {
   const auto weights = read_file(truncated / "weights.pt");
   write_file(truncated / "weights.pt", weights.substr(0, weights.size() / 2));
   REQUIRE_THROWS_WITH(senti::load_bundle(truncated.string()),
+                      Catch::Contains("weights.pt: damaged or replaced (checksum"));
+
+  auto flipped = copy("flipped");
+  auto bytes = weights;
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
+  write_file(flipped / "weights.pt", bytes);
+  REQUIRE_THROWS_WITH(senti::load_bundle(flipped.string()),
+                      Catch::Contains("weights.pt: damaged or replaced"));
+
+  auto swapped = copy("swapped-tokenizer");
+  write_file(swapped / "tokenizer.model", read_file(good / "tokenizer.model") + "x");
+  REQUIRE_THROWS_WITH(senti::load_bundle(swapped.string()),
+                      Catch::Contains("tokenizer.model: damaged or replaced"));
+
+  // Without recorded checksums the parsers themselves must still refuse a truncated file.
+  auto unchecked = copy("unchecked");
+  auto unchecked_config = nlohmann::json::parse(read_file(good / "config.json"));
+  unchecked_config.erase("checksums");
+  write_file(unchecked / "config.json", unchecked_config.dump());
+  write_file(unchecked / "weights.pt", weights.substr(0, weights.size() / 2));
+  REQUIRE_THROWS_WITH(senti::load_bundle(unchecked.string()),
                       Catch::Contains("cannot read weights"));
+
+  auto float_dim = copy("float-dim");
+  auto float_config = nlohmann::json::parse(read_file(good / "config.json"));
+  float_config["model"]["embedding_dim"] = 1e300;
+  write_file(float_dim / "config.json", float_config.dump());
+  REQUIRE_THROWS_WITH(senti::load_bundle(float_dim.string()),
+                      Catch::Contains("\"embedding_dim\" must be an integer"));
 
   auto garbage = copy("garbage");
   write_file(garbage / "config.json", "{not json");

@@ -140,9 +140,16 @@ both_models_error "lacks weights.pt" "$dir"
 dir=$(broken tokenizer); rm "$dir/tokenizer.model"
 both_models_error "lacks tokenizer.model" "$dir"
 dir=$(broken truncated); head -c 5000 "$M/weights.pt" >"$dir/weights.pt"
-both_models_error "cannot read weights" "$dir"
+both_models_error "weights.pt: damaged or replaced" "$dir"
 dir=$(broken tokenizer-junk); head -c 3000 /dev/urandom >"$dir/tokenizer.model"
-both_models_error "tokenizer.model" "$dir"
+both_models_error "tokenizer.model: damaged or replaced" "$dir"
+dir=$(broken unchecked)
+python3 - "$dir/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); del c["checksums"]; json.dump(c, open(sys.argv[1], "w"))
+PY
+head -c 5000 "$M/weights.pt" >"$dir/weights.pt"
+both_models_error "cannot read weights" "$dir"
 dir=$(broken garbage); printf '{"format": "senti-model", oops' >"$dir/config.json"
 both_models_error "not valid JSON" "$dir"
 dir=$(broken shape); printf '[1, 2, 3]\n' >"$dir/config.json"

@@ -13,6 +13,7 @@
 #include <random>
 
 #include "senti/atomic_dir.h"
+#include "senti/checksum.h"
 #include "senti/error.h"
 
 namespace senti {
@@ -27,18 +28,32 @@ nlohmann::json model_options_to_json(const ModelOptions& options) {
           {"ngram_buckets", options.ngram_buckets}};
 }
 
+// An integer field; a float (say 1e300) is refused rather than converted, which could overflow.
+int64_t integer_at(const nlohmann::json& json, const char* key) {
+  const auto& value = json.at(key);
+  if (!value.is_number_integer()) {
+    throw Error(std::string("\"") + key + "\" must be an integer, not " + value.dump());
+  }
+  return value.get<int64_t>();
+}
+
 ModelOptions model_options_from_json(const nlohmann::json& json) {
   ModelOptions options;
-  options.embedding_dim = json.at("embedding_dim").get<int64_t>();
+  options.embedding_dim = integer_at(json, "embedding_dim");
   options.encoder = json.at("encoder").get<std::string>();
-  options.kernel_size = json.at("kernel_size").get<int64_t>();
-  options.attention_dim = json.at("attention_dim").get<int64_t>();
-  options.attention_heads = json.at("attention_heads").get<int64_t>();
+  options.kernel_size = integer_at(json, "kernel_size");
+  options.attention_dim = integer_at(json, "attention_dim");
+  options.attention_heads = integer_at(json, "attention_heads");
   options.dropout = json.at("dropout").get<double>();
-  options.vocab_size = json.at("vocab_size").get<int64_t>();
-  options.num_classes = json.at("num_classes").get<int64_t>();
-  options.ngram_buckets = json.at("ngram_buckets").get<int64_t>();
+  options.vocab_size = integer_at(json, "vocab_size");
+  options.num_classes = integer_at(json, "num_classes");
+  options.ngram_buckets = integer_at(json, "ngram_buckets");
   return options;
+}
+
+// The first line of an exception message (LibTorch appends multi-line backtraces).
+std::string first_line(const std::string& message) {
+  return message.substr(0, message.find('\n'));
 }
 
 bool is_model_dir(const fs::path& dir) {
@@ -92,6 +107,9 @@ void save_bundle(const std::string& dir, SentimentClassifier& model, const Token
     // Weights are always stored on the CPU so any machine can load them.
     auto cpu_model = std::dynamic_pointer_cast<SentimentClassifierImpl>(model->clone(torch::kCPU));
     torch::save(SentimentClassifier(cpu_model), (staging / kWeightsFile).string());
+    for (const char* file : {kTokenizerFile, kWeightsFile}) {
+      config["checksums"][file] = file_checksum((staging / file).string());
+    }
     std::ofstream out(staging / kConfigFile);
     out << config.dump(2) << "\n";
     if (!out.flush()) throw Error("--out: cannot write " + (staging / kConfigFile).string());
@@ -123,7 +141,7 @@ ModelBundle load_bundle(const std::string& dir) {
   if (!config.contains("format_version") || !config["format_version"].is_number_integer()) {
     throw Error(config_path.string() + ": missing integer \"format_version\"");
   }
-  const int version = config["format_version"].get<int>();
+  const int64_t version = config["format_version"].get<int64_t>();
   if (version != kBundleFormatVersion) {
     throw Error(config_path.string() + ": model format version " + std::to_string(version) +
                 " is not supported by this senti (it reads version " +
@@ -137,8 +155,10 @@ ModelBundle load_bundle(const std::string& dir) {
   try {
     options = model_options_from_json(config.at("model"));
     label_names = config.at("labels").get<std::vector<std::string>>();
-    max_tokens = config.at("tokenizer").at("max_tokens").get<int64_t>();
+    max_tokens = integer_at(config.at("tokenizer"), "max_tokens");
   } catch (const nlohmann::json::exception& shape_error) {
+    throw Error(config_path.string() + ": malformed model config (" + shape_error.what() + ")");
+  } catch (const Error& shape_error) {
     throw Error(config_path.string() + ": malformed model config (" + shape_error.what() + ")");
   }
   LabelSet labels;
@@ -151,12 +171,34 @@ ModelBundle load_bundle(const std::string& dir) {
     throw Error(config_path.string() + ": lists " + std::to_string(labels.size()) +
                 " labels but the model has " + std::to_string(options.num_classes) + " classes");
   }
-  if (max_tokens < 1) throw Error(config_path.string() + ": tokenizer.max_tokens must be >= 1");
+  if (max_tokens < 1 || max_tokens > 1000000) {
+    throw Error(config_path.string() + ": tokenizer.max_tokens " + std::to_string(max_tokens) +
+                " is out of range [1, 1000000]");
+  }
+  try {
+    options.validate();
+  } catch (const Error& option_error) {
+    throw Error(config_path.string() + ": invalid model settings (" + option_error.what() + ")");
+  }
 
   const fs::path tokenizer_path = root / kTokenizerFile;
   if (!fs::is_regular_file(tokenizer_path)) {
     throw Error("--model: " + dir + " lacks " + kTokenizerFile);
   }
+  // Damaged files are caught by their checksums before any parser reads them (models written
+  // before checksums were recorded have none and skip this).
+  const auto checksums = config.find("checksums");
+  const auto verify = [&](const fs::path& path) {
+    if (checksums == config.end()) return;
+    const auto expected =
+        checksums->is_object() ? checksums->find(path.filename().string()) : checksums->end();
+    if (expected == checksums->end() || !expected->is_string()) {
+      throw Error(config_path.string() + ": \"checksums\" lacks a string for " +
+                  path.filename().string());
+    }
+    verify_checksum(path.string(), expected->get<std::string>());
+  };
+  verify(tokenizer_path);
   Tokenizer tokenizer = Tokenizer::load(tokenizer_path.string());
   if (tokenizer.vocab_size() != options.vocab_size) {
     throw Error(tokenizer_path.string() + ": has " + std::to_string(tokenizer.vocab_size()) +
@@ -165,23 +207,25 @@ ModelBundle load_bundle(const std::string& dir) {
 
   const fs::path weights_path = root / kWeightsFile;
   if (!fs::is_regular_file(weights_path)) throw Error("--model: " + dir + " lacks " + kWeightsFile);
+  verify(weights_path);
   SentimentClassifier model{nullptr};
   try {
     model = SentimentClassifier(options);
-  } catch (const c10::Error& option_error) {
+  } catch (const std::exception& option_error) {
     throw Error(config_path.string() + ": invalid model settings (" +
-                option_error.what_without_backtrace() + ")");
+                first_line(option_error.what()) + ")");
   }
   // torch::load replaces tensors wholesale, whatever their shape; check shapes ourselves.
   std::vector<std::vector<int64_t>> expected;
   for (const auto& parameter : model->parameters()) expected.push_back(parameter.sizes().vec());
   try {
     torch::load(model, weights_path.string());
-  } catch (const c10::Error& load_error) {
+  } catch (const std::exception& load_error) {
+    // LibTorch throws c10::Error for most damage, std::runtime_error from its TorchScript type
+    // parser for some: either way the file is broken.
     throw Error(weights_path.string() +
-                ": cannot read weights (truncated or not a senti weights "
-                "file): " +
-                std::string(load_error.what_without_backtrace()).substr(0, 200));
+                ": cannot read weights (truncated or not a senti weights file): " +
+                first_line(load_error.what()).substr(0, 200));
   }
   const auto parameters = model->parameters();
   for (size_t i = 0; i < parameters.size(); ++i) {

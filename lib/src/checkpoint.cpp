@@ -9,6 +9,7 @@
 
 #include "senti/atomic_dir.h"
 #include "senti/bundle.h"
+#include "senti/checksum.h"
 #include "senti/error.h"
 
 namespace senti {
@@ -57,7 +58,12 @@ void save_checkpoint(const std::string& out_dir, const CheckpointRun& run,
     std::vector<torch::Tensor> tensors = state.best_weights;
     tensors.push_back(state.torch_rng);
     torch::save(tensors, (staging / kTensorsFile).string());
+    nlohmann::json checksums;
+    for (const char* file : {kTokenizerFile, kModelFile, kOptimizerFile, kTensorsFile}) {
+      checksums[file] = file_checksum((staging / file).string());
+    }
     const nlohmann::json json = {
+        {"checksums", checksums},
         {"format", kCheckpointFormat},
         {"format_version", kCheckpointFormatVersion},
         {"options", run.options},
@@ -114,6 +120,10 @@ Checkpoint load_checkpoint(const std::string& out_dir) {
     state.epochs_without_gain = json.at("epochs_without_gain").get<int64_t>();
     state.seconds = json.at("seconds").get<double>();
     state.shuffle_rng = json.at("shuffle_rng").get<std::string>();
+    // Damaged files are reported before LibTorch's parsers see them.
+    for (const char* file : {kTokenizerFile, kModelFile, kOptimizerFile, kTensorsFile}) {
+      verify_checksum((dir / file).string(), json.at("checksums").at(file).get<std::string>());
+    }
   } catch (const nlohmann::json::exception& error) {
     throw Error(where + "/" + kStateFile + " is malformed (" + error.what() + ")");
   }
@@ -124,7 +134,7 @@ Checkpoint load_checkpoint(const std::string& out_dir) {
     checkpoint.state.torch_rng = tensors.back();
     tensors.pop_back();
     checkpoint.state.best_weights = std::move(tensors);
-  } catch (const c10::Error& error) {
+  } catch (const std::exception&) {
     throw Error(where + "/" + kTensorsFile + " is unreadable or truncated");
   }
   checkpoint.tokenizer_file = (dir / kTokenizerFile).string();

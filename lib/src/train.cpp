@@ -110,7 +110,7 @@ std::string signal_name(int signal) {
 void load_checkpoint_weights(SentimentClassifier& model, const Checkpoint& checkpoint) {
   try {
     torch::load(model, checkpoint.model_file);
-  } catch (const c10::Error&) {
+  } catch (const std::exception&) {
     throw Error("--resume: " + checkpoint.model_file +
                 " is unreadable, truncated or does not fit the checkpoint's options");
   }

@@ -215,7 +215,12 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
   TrainerState state;
   if (resume != nullptr) {
     state = resume->state;
-    torch::load(*optimizer, resume->optimizer_file);
+    try {
+      torch::load(*optimizer, resume->optimizer_file);
+    } catch (const std::exception&) {
+      throw Error("--resume: " + resume->optimizer_file +
+                  " is unreadable, truncated or does not fit the model");
+    }
     std::istringstream(state.shuffle_rng) >> rng;
     set_torch_rng(state.torch_rng);
   }
