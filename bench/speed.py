@@ -1,0 +1,207 @@
+#!/usr/bin/python3
+"""Speed side by side (scripts/bench-speed.sh runs this): training and prediction throughput,
+start-up, streaming latency and memory of senti against the Python PyTorch reference of its plain
+model (bench/reference.py) and fastText, in one run on one machine. Prints a table and writes JSON.
+"""
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run(command, **kwargs):
+    """Runs `command`; returns (wall seconds, peak RSS in MB of this child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    process = subprocess.Popen(command, **kwargs)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"speed.py: {' '.join(map(str, command))} failed")
+    return seconds, usage.ru_maxrss / 1024.0
+
+
+def read_texts(path, column):
+    with open(path, newline="", encoding="utf-8") as f:
+        return [row[column] for row in csv.DictReader(f)]
+
+
+def startup(command, stdin_text, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run(command, input=stdin_text, text=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def latency(command, sentences, warmup=50):
+    """Per-sentence round trips through a long-lived process fed one line at a time."""
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, bufsize=1)
+    times = []
+    for i, sentence in enumerate(sentences):
+        start = time.perf_counter()
+        process.stdin.write(sentence + "\n")
+        process.stdin.flush()
+        if not process.stdout.readline():
+            sys.exit("speed.py: the streaming process ended early")
+        if i >= warmup:
+            times.append(time.perf_counter() - start)
+    process.stdin.close()
+    process.wait()
+    times.sort()
+    return {"p50_ms": 1000 * times[len(times) // 2], "p99_ms": 1000 * times[int(len(times) * 0.99)],
+            "sentences": len(times)}
+
+
+def directory_mb(path):
+    return sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path)
+               if os.path.isfile(os.path.join(path, f))) / 1e6
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bin", required=True, help="directory with senti-train etc.")
+    parser.add_argument("--data", required=True, help="directory holding sst2/{train,dev}.csv")
+    parser.add_argument("--epochs", type=int, default=3, help="training epochs timed per system")
+    parser.add_argument("--predict-lines", type=int, default=300000)
+    parser.add_argument("--out", default="bench-speed.json")
+    args = parser.parse_args()
+    here = os.path.dirname(os.path.abspath(__file__))
+    train_csv, dev_csv = f"{args.data}/sst2/train.csv", f"{args.data}/sst2/dev.csv"
+    work = tempfile.mkdtemp(prefix="senti-speed-")
+    results = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                           "processor": platform.processor()},
+               "epochs": args.epochs}
+    log = lambda message: print(f"bench-speed: {message}", file=sys.stderr, flush=True)
+
+    # --- training ---
+    systems = {}
+    for name, extra in [("senti default (gru)", []),
+                        ("senti plain", ["--encoder", "none", "--subword-alpha", "0"])]:
+        model = f"{work}/{'plain' if 'plain' in name else 'default'}"
+        log(f"training {name}")
+        seconds, rss = run([f"{args.bin}/senti-train", "--data", train_csv, "--valid", dev_csv,
+                            "--out", model, "--epochs", str(args.epochs), "--patience", "0",
+                            "--quiet"] + extra, stderr=subprocess.DEVNULL)
+        config = json.load(open(f"{model}/config.json"))
+        history = config["history"]
+        systems[name] = {
+            "model": model,
+            "train_wall_seconds": seconds,
+            "seconds_per_epoch": statistics.mean(e["seconds"] for e in history),
+            "tokens_per_second": statistics.mean(e["tokens_per_second"] for e in history),
+            "dev_accuracy": history[-1]["valid_accuracy"],
+            "train_peak_rss_mb": rss,
+            "model_mb": directory_mb(model),
+        }
+    log("training the Python reference (plain model)")
+    lines = read_texts(train_csv, "sentence")
+    big = f"{work}/predict.txt"
+    with open(big, "w", encoding="utf-8") as f:
+        for i in range(args.predict_lines):
+            f.write(lines[i % len(lines)].replace("\n", " ") + "\n")
+    reference_out = subprocess.run(
+        ["/usr/bin/python3", f"{here}/reference.py", "--train", train_csv, "--eval", dev_csv,
+         "--tokenizer", f"{work}/plain/tokenizer.model", "--epochs", str(args.epochs),
+         "--predict", big], check=True, capture_output=True, text=True)
+    reference = json.loads(reference_out.stdout.strip().splitlines()[-1])
+    systems["python reference (plain)"] = {
+        "seconds_per_epoch": statistics.mean(e["seconds"] for e in reference["epochs"]),
+        "tokens_per_second": statistics.mean(e["tokens_per_second"] for e in reference["epochs"]),
+        "dev_accuracy": reference["eval_accuracy"],
+        "predict_sentences_per_second": reference["predict"]["sentences_per_second"],
+    }
+
+    log("training fastText")
+    ft_train = f"{work}/ft-train.txt"
+    with open(train_csv, newline="", encoding="utf-8") as f, open(ft_train, "w") as out:
+        rows = list(csv.DictReader(f))
+        for row in rows:
+            out.write(f"__label__{row['label']} {row['sentence']}\n")
+    words = sum(len(row["sentence"].split()) for row in rows)
+    epochs = 5  # fastText's default
+    seconds, rss = run(["fasttext", "supervised", "-input", ft_train, "-output", f"{work}/ft",
+                        "-thread", str(os.cpu_count()), "-epoch", str(epochs), "-verbose", "0"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    systems["fastText"] = {"seconds_per_epoch": seconds / epochs,
+                           "tokens_per_second": words * epochs / seconds,
+                           "train_peak_rss_mb": rss,
+                           "model_mb": os.path.getsize(f"{work}/ft.bin") / 1e6}
+
+    # --- start-up ---
+    log("start-up")
+    floor = startup([f"{args.bin}/senti-bench-floor"], "", 7)
+    results["startup"] = {"torch_floor_seconds": floor}
+    for name in ("senti default (gru)", "senti plain"):
+        seconds = startup([f"{args.bin}/senti-predict", "--model", systems[name]["model"]],
+                          "fine film\n", 7)
+        systems[name]["startup_seconds"] = seconds
+        systems[name]["startup_over_floor_seconds"] = seconds - floor
+    systems["fastText"]["startup_seconds"] = startup(
+        ["fasttext", "predict", f"{work}/ft.bin", "-"], "fine film\n", 7)
+
+    # --- prediction throughput (start-up subtracted) ---
+    log(f"prediction on {args.predict_lines} lines")
+    for name in ("senti default (gru)", "senti plain"):
+        seconds, rss = run([f"{args.bin}/senti-predict", "--model", systems[name]["model"],
+                            "--input", big], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        systems[name]["predict_sentences_per_second"] = args.predict_lines / max(
+            1e-9, seconds - systems[name]["startup_seconds"])
+        systems[name]["predict_peak_rss_mb"] = rss
+    seconds, rss = run(["fasttext", "predict", f"{work}/ft.bin", big],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    systems["fastText"]["predict_sentences_per_second"] = args.predict_lines / max(
+        1e-9, seconds - systems["fastText"]["startup_seconds"])
+    systems["fastText"]["predict_peak_rss_mb"] = rss
+
+    # --- streaming latency ---
+    log("streaming latency")
+    sample = [lines[i % len(lines)] for i in range(2050)]
+    for name in ("senti default (gru)", "senti plain"):
+        systems[name]["latency"] = latency(
+            [f"{args.bin}/senti-predict", "--model", systems[name]["model"]], sample)
+    systems["fastText"]["latency"] = latency(["fasttext", "predict", f"{work}/ft.bin", "-"], sample)
+
+    results["systems"] = systems
+    for system in systems.values():
+        system.pop("model", None)
+    with open(args.out, "w") as f:
+        json.dump(results, f, indent=2)
+
+    def cell(value, fmt):
+        return "-" if value is None else format(value, fmt)
+
+    header = ("system", "s/epoch", "tok/s", "dev acc", "train RSS MB", "startup s",
+              "predict sent/s", "predict RSS MB", "p50 ms", "p99 ms", "model MB")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for name, s in systems.items():
+        lat = s.get("latency", {})
+        print("| " + " | ".join([
+            name, cell(s.get("seconds_per_epoch"), ".1f"), cell(s.get("tokens_per_second"), ",.0f"),
+            cell(s.get("dev_accuracy"), ".4f"), cell(s.get("train_peak_rss_mb"), ".0f"),
+            cell(s.get("startup_seconds"), ".3f"),
+            cell(s.get("predict_sentences_per_second"), ",.0f"),
+            cell(s.get("predict_peak_rss_mb"), ".0f"), cell(lat.get("p50_ms"), ".2f"),
+            cell(lat.get("p99_ms"), ".2f"), cell(s.get("model_mb"), ".1f")]) + " |")
+    print(f"\nbare LibTorch start-up floor (senti-bench-floor): {floor:.3f} s; "
+          f"{args.epochs} training epochs timed per senti/reference system; "
+          f"prediction on {args.predict_lines} lines (SST-2 train repeated), start-up subtracted")
+    plain, ref = systems["senti plain"], systems["python reference (plain)"]
+    print(f"senti plain / Python reference training tokens/s: "
+          f"{plain['tokens_per_second'] / ref['tokens_per_second']:.1f}x; "
+          f"dev accuracy {plain['dev_accuracy']:.4f} vs {ref['dev_accuracy']:.4f}")
+    print(f"results written to {args.out}")
+
+
+main()
