@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "senti/error.h"
+#include "senti/lazy_adamw.h"
 #include "senti/metrics.h"
 #include "senti/tokenizer.h"
 
@@ -138,7 +139,9 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(SentimentClassifier& mod
         model->parameters(),
         torch::optim::AdamOptions(options.learning_rate).weight_decay(options.weight_decay));
   }
-  return std::make_unique<torch::optim::AdamW>(
+  // AdamW with a sparse embedding gradient: only the rows a batch uses are updated.
+  model->embedding->options.sparse(true);
+  return std::make_unique<LazyAdamW>(
       model->parameters(),
       torch::optim::AdamWOptions(options.learning_rate).weight_decay(options.weight_decay));
 }
@@ -289,7 +292,7 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
       }
       loss.backward();
       if (options.clip_norm > 0.0) {
-        torch::nn::utils::clip_grad_norm_(model->parameters(), options.clip_norm);
+        clip_gradients(model->parameters(), options.clip_norm);
       }
       optimizer->step();
 
@@ -363,6 +366,7 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
                 " before any epoch completed; try a lower --lr");
   }
   restore(model, state.best_weights);
+  model->embedding->options.sparse(false);
   model->eval();
   return result;
 }

@@ -8,7 +8,11 @@ namespace senti {
 /// to results.
 void setup_logging(const std::string& program);
 
-/// Sets LibTorch's intra-op thread count from a --threads value (0: all cores) and returns it.
+/// Makes glibc keep freed memory instead of returning it to the system at once (see log.cpp).
+void tune_allocator();
+
+/// Sets LibTorch's intra-op thread count from a --threads value (0: all cores) and returns it;
+/// also calls tune_allocator(), as every command starts here.
 int64_t use_threads(int64_t threads);
 
 }  // namespace senti
