@@ -39,20 +39,14 @@ std::string attention_spans(const std::vector<std::string>& pieces,
                             const std::vector<float>& weights) {
   const float top = weights.empty() ? 0.0f : *std::max_element(weights.begin(), weights.end());
   std::string out;
-  for (size_t i = 0; i < pieces.size(); ++i) {
-    std::string text = display_piece(pieces[i]);
-    if (!text.empty() && text.front() == ' ') {
-      if (!out.empty()) out.push_back(' ');
-      text.erase(0, 1);
-    }
+  for (const auto& token : token_views(pieces, weights)) {
+    if (token.space_before) out.push_back(' ');
+    const float share = top > 0.0f ? std::clamp(token.weight / top, 0.0f, 1.0f) : 0.0f;
     // A bare word-boundary piece still has a weight: a shaded space keeps the text readable.
-    if (text.empty()) text = " ";
-    const float weight = i < weights.size() ? weights[i] : 0.0f;
-    const float share = top > 0.0f ? std::clamp(weight / top, 0.0f, 1.0f) : 0.0f;
     out += fmt::format(
         "<span class=\"tok\" style=\"background:rgba(234,88,12,{:.3f})\" "
         "title=\"{:.4f}\">{}</span>",
-        share, weight, escape(text));
+        share, token.weight, token.text.empty() ? std::string(" ") : escape(token.text));
   }
   return out;
 }

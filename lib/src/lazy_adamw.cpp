@@ -65,12 +65,12 @@ torch::Tensor LazyAdamW::step(LossClosure closure) {
 
 void LazyAdamW::save(torch::serialize::OutputArchive& archive) const {
   torch::optim::serialize<torch::optim::AdamWParamState, torch::optim::AdamWOptions>(archive,
-                                                                                      *this);
+                                                                                     *this);
 }
 
 void LazyAdamW::load(torch::serialize::InputArchive& archive) {
   torch::optim::serialize<torch::optim::AdamWParamState, torch::optim::AdamWOptions>(archive,
-                                                                                      *this);
+                                                                                     *this);
 }
 
 double clip_gradients(const std::vector<torch::Tensor>& params, double max_norm) {

@@ -24,6 +24,23 @@ std::string display_piece(const std::string& piece) {
   return text;
 }
 
+std::vector<TokenView> token_views(const std::vector<std::string>& pieces,
+                                   const std::vector<float>& weights) {
+  std::vector<TokenView> views;
+  views.reserve(pieces.size());
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    TokenView view;
+    view.text = display_piece(pieces[i]);
+    if (!view.text.empty() && view.text.front() == ' ') {
+      view.space_before = !views.empty();
+      view.text.erase(0, 1);
+    }
+    view.weight = i < weights.size() ? weights[i] : 0.0f;
+    views.push_back(std::move(view));
+  }
+  return views;
+}
+
 std::string shade_tokens_ansi(const std::vector<std::string>& pieces,
                               const std::vector<float>& weights) {
   // Shades of the xterm 256-colour ramp from a faint to a strong warm background.
@@ -31,33 +48,23 @@ std::string shade_tokens_ansi(const std::vector<std::string>& pieces,
   constexpr int kSteps = sizeof(kRamp) / sizeof(kRamp[0]);
   const float top = weights.empty() ? 0.0f : *std::max_element(weights.begin(), weights.end());
   std::string out;
-  for (size_t i = 0; i < pieces.size(); ++i) {
-    std::string text = display_piece(pieces[i]);
-    if (!text.empty() && text.front() == ' ') {
-      out.push_back(' ');
-      text.erase(0, 1);
-    }
-    const float share = top > 0.0f && i < weights.size() ? weights[i] / top : 0.0f;
+  for (const auto& token : token_views(pieces, weights)) {
+    if (token.space_before) out.push_back(' ');
+    const float share = top > 0.0f ? token.weight / top : 0.0f;
     const int step = std::clamp(static_cast<int>(share * (kSteps - 1) + 0.5f), 0, kSteps - 1);
     const int foreground = step >= kSteps - 3 ? 16 : 255;  // dark text on the brightest shades
-    out += fmt::format("\033[48;5;{}m\033[38;5;{}m{}\033[0m", kRamp[step], foreground, text);
+    out += fmt::format("\033[48;5;{}m\033[38;5;{}m{}\033[0m", kRamp[step], foreground, token.text);
   }
-  if (!out.empty() && out.front() == ' ') out.erase(0, 1);
   return out;
 }
 
 std::string annotate_tokens_plain(const std::vector<std::string>& pieces,
                                   const std::vector<float>& weights) {
   std::string out;
-  for (size_t i = 0; i < pieces.size(); ++i) {
-    std::string text = display_piece(pieces[i]);
-    if (!text.empty() && text.front() == ' ') {
-      if (!out.empty()) out.push_back(' ');
-      text.erase(0, 1);
-    }
+  for (const auto& token : token_views(pieces, weights)) {
+    if (token.space_before) out.push_back(' ');
     // A bare word-boundary piece still carries a weight; show the marker so it is not lost.
-    if (text.empty()) text = kWordMarker;
-    out += fmt::format("{}[{:.2f}]", text, i < weights.size() ? weights[i] : 0.0f);
+    out += fmt::format("{}[{:.2f}]", token.text.empty() ? kWordMarker : token.text, token.weight);
   }
   return out;
 }

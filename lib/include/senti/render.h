@@ -10,6 +10,18 @@ namespace senti {
 /// A SentencePiece piece as a person reads it: the word-boundary marker U+2581 becomes a space.
 std::string display_piece(const std::string& piece);
 
+/// One token as shown to a person: its text without the word-boundary marker, whether a space
+/// precedes it (it starts a word that is not the first), and its weight.
+struct TokenView {
+  std::string text;  ///< empty for a bare word-boundary piece
+  bool space_before = false;
+  float weight = 0.0f;  ///< 0 when `weights` is shorter than `pieces`
+};
+
+/// The pieces of one text as TokenViews, for every renderer (ANSI, plain, HTML).
+std::vector<TokenView> token_views(const std::vector<std::string>& pieces,
+                                   const std::vector<float>& weights);
+
 /// Tokens joined back into text, each one's background shaded in proportion to its weight
 /// relative to the largest weight (ANSI 256-colour escapes).
 std::string shade_tokens_ansi(const std::vector<std::string>& pieces,
