@@ -73,11 +73,11 @@ void LazyAdamW::load(torch::serialize::InputArchive& archive) {
                                                                                      *this);
 }
 
-double clip_gradients(const std::vector<torch::Tensor>& params, double max_norm) {
+double clip_gradients(std::vector<torch::Tensor> params, double max_norm) {
   torch::NoGradGuard no_grad;
   double squares = 0.0;
-  for (const auto& p : params) {
-    auto& grad = const_cast<torch::Tensor&>(p).mutable_grad();
+  for (auto& p : params) {
+    auto& grad = p.mutable_grad();
     if (!grad.defined()) continue;
     if (grad.is_sparse()) {
       grad = grad.coalesce();
@@ -89,8 +89,8 @@ double clip_gradients(const std::vector<torch::Tensor>& params, double max_norm)
   const double norm = std::sqrt(squares);
   const double scale = max_norm / (norm + 1e-6);
   if (scale < 1.0) {
-    for (const auto& p : params) {
-      auto& grad = const_cast<torch::Tensor&>(p).mutable_grad();
+    for (auto& p : params) {
+      auto& grad = p.mutable_grad();
       if (!grad.defined()) continue;
       if (grad.is_sparse()) {
         grad.values().mul_(scale);

@@ -26,6 +26,6 @@ class LazyAdamW : public torch::optim::Optimizer {
 
 /// Clips the gradients of `params`, dense or sparse, to a total 2-norm of at most `max_norm`
 /// (sparse gradients are coalesced first); returns the norm before clipping.
-double clip_gradients(const std::vector<torch::Tensor>& params, double max_norm);
+double clip_gradients(std::vector<torch::Tensor> params, double max_norm);
 
 }  // namespace senti
