@@ -49,6 +49,58 @@ class PlainClassifier(torch.nn.Module):
         return self.output(self.dropout(pooled))
 
 
+class LazyAdamW:
+    """senti's optimiser (lib/src/lazy_adamw.cpp): AdamW for dense parameters; for the sparse
+    embedding gradient only the rows a batch used get moments, decay and a step."""
+
+    def __init__(self, model, lr, weight_decay, betas=(0.9, 0.999), eps=1e-8):
+        self.embedding = model.embedding.weight
+        dense = [p for p in model.parameters() if p is not self.embedding]
+        self.dense = torch.optim.AdamW(dense, lr=lr, weight_decay=weight_decay, betas=betas, eps=eps)
+        self.param_groups = self.dense.param_groups
+        self.weight_decay, self.betas, self.eps = weight_decay, betas, eps
+        self.m = torch.zeros_like(self.embedding)
+        self.v = torch.zeros_like(self.embedding)
+        self.t = 0
+
+    def zero_grad(self):
+        self.dense.zero_grad()
+        self.embedding.grad = None
+
+    @torch.no_grad()
+    def step(self):
+        self.dense.step()
+        if self.embedding.grad is None:
+            return
+        lr = self.param_groups[0]["lr"]
+        beta1, beta2 = self.betas
+        self.t += 1
+        grad = self.embedding.grad.coalesce()
+        rows, values = grad.indices()[0], grad.values()
+        m = self.m.index_select(0, rows).mul_(beta1).add_(values, alpha=1 - beta1)
+        v = self.v.index_select(0, rows).mul_(beta2).addcmul_(values, values, value=1 - beta2)
+        weights = self.embedding.index_select(0, rows).mul_(1 - lr * self.weight_decay)
+        denom = (v.sqrt() / math.sqrt(1 - beta2 ** self.t)).add_(self.eps)
+        weights.addcdiv_(m, denom, value=-lr / (1 - beta1 ** self.t))
+        self.m.index_copy_(0, rows, m)
+        self.v.index_copy_(0, rows, v)
+        self.embedding.index_copy_(0, rows, weights)
+
+
+def clip(parameters, max_norm):
+    grads = [p.grad.coalesce() if p.grad.is_sparse else p.grad for p in parameters if p.grad is not None]
+    total = math.sqrt(sum(float((g._values() if g.is_sparse else g).pow(2).sum()) for g in grads))
+    scale = max_norm / (total + 1e-6)
+    if scale < 1:
+        for p in parameters:
+            if p.grad is not None:
+                if p.grad.is_sparse:
+                    p.grad = p.grad.coalesce()
+                    p.grad._values().mul_(scale)
+                else:
+                    p.grad.mul_(scale)
+
+
 def read(path, text_column, label_column):
     with open(path, newline="", encoding="utf-8", errors="replace") as f:
         rows = list(csv.DictReader(f))
@@ -99,6 +151,9 @@ def main():
     parser.add_argument("--max-tokens", type=int, default=256)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--optimizer", choices=["adamw", "lazy"], default="adamw",
+                        help="adamw: PyTorch's dense AdamW (what a Python user writes); lazy: "
+                             "senti's update (sparse embedding gradient, lazy AdamW rows)")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -112,7 +167,11 @@ def main():
     train = list(zip(encode(sp, [t for t, _ in train_rows], args.max_tokens),
                      [index[l] for _, l in train_rows]))
     model = PlainClassifier(sp.get_piece_size(), args.dim, args.attention_dim, len(labels), args.dropout)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    if args.optimizer == "lazy":
+        model.embedding.sparse = True
+        optimizer = LazyAdamW(model, args.lr, args.weight_decay)
+    else:
+        optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     steps_per_epoch = math.ceil(len(train) / args.batch_size)
     total = steps_per_epoch * args.epochs
     warmup = math.ceil(args.warmup * total)
@@ -137,7 +196,7 @@ def main():
             optimizer.zero_grad()
             loss = F.cross_entropy(model(ids), gold)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            clip(list(model.parameters()), 1.0)
             optimizer.step()
         seconds = time.perf_counter() - start
         epochs.append({"epoch": epoch, "seconds": seconds, "tokens_per_second": tokens / seconds})

@@ -77,7 +77,8 @@ void add_train_options(CLI::App& app, TrainOptions& options) {
   app.add_option("--batch-size", training.batch_size, "examples per step");
   app.add_option("--lr", training.learning_rate, "peak learning rate");
   app.add_option("--weight-decay", training.weight_decay, "weight decay");
-  app.add_option("--optimizer", training.optimizer, "adam or adamw");
+  app.add_option("--optimizer", training.optimizer,
+                 "adamw (lazy sparse updates for the embedding) or adam (dense, L2 decay)");
   app.add_option("--clip-norm", training.clip_norm, "gradient norm clipping (0: off)");
   app.add_option("--warmup", training.warmup, "share of steps for learning-rate warm-up");
   app.add_option("--label-smoothing", training.label_smoothing, "label smoothing");

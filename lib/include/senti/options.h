@@ -28,7 +28,7 @@ struct TrainingOptions {
   int64_t batch_size = 64;          ///< examples per optimiser step, >= 1
   double learning_rate = 2e-3;      ///< peak learning rate (after warm-up), > 0
   double weight_decay = 0.01;       ///< decoupled weight decay (AdamW) or L2 (Adam), >= 0
-  std::string optimizer = "adamw";  ///< adam or adamw
+  std::string optimizer = "adamw";  ///< adamw (LazyAdamW: sparse embedding rows) or adam
   double clip_norm = 1.0;           ///< gradient norm clipping; 0 turns it off
   double warmup = 0.05;             ///< share of steps with a linear warm-up, then linear decay
   double label_smoothing = 0.0;     ///< cross-entropy label smoothing, [0, 1)
