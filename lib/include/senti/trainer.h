@@ -68,8 +68,8 @@ using Resampler = std::function<std::vector<EncodedExample>(int64_t epoch)>;
 struct TrainingHooks {
   /// With subword regularisation: each epoch after the first one run trains on what this returns.
   Resampler resample;
-  /// Called before the first epoch and after every completed one, with the state to resume from
-  /// and the optimiser (to save a checkpoint).
+  /// Called after every completed epoch, and before the first one of a fresh run, with the state
+  /// to resume from and the optimiser (to save a checkpoint).
   std::function<void(const TrainerState&, SentimentClassifier&, torch::optim::Optimizer&)>
       on_checkpoint;
   /// Checked after every step; true ends training at once with `interrupted` set.
