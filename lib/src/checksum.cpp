@@ -9,17 +9,19 @@
 
 namespace senti {
 
+uint64_t fnv1a64(uint64_t hash, std::string_view bytes) {
+  for (const unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
+  return hash;
+}
+
 std::string file_checksum(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open file for reading");
-  uint64_t hash = 14695981039346656037ull;
+  uint64_t hash = kFnv1aStart;
   char buffer[1 << 16];
   while (in) {
     in.read(buffer, sizeof(buffer));
-    const std::streamsize count = in.gcount();
-    for (std::streamsize i = 0; i < count; ++i) {
-      hash = (hash ^ static_cast<unsigned char>(buffer[i])) * 1099511628211ull;
-    }
+    hash = fnv1a64(hash, std::string_view(buffer, static_cast<size_t>(in.gcount())));
   }
   if (in.bad()) throw Error(path + ": read error");
   return fmt::format("fnv1a64:{:016x}", hash);

@@ -193,6 +193,9 @@ class Writer {
     out_ << json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   }
 
+  // The HTML table gets a scores column when more than the top label is asked for.
+  bool show_scores() const { return options_.all_scores || options_.top_k > 1; }
+
   void write_html_header() {
     out_ << html::page_begin("senti predictions")
          << fmt::format(
@@ -203,14 +206,14 @@ class Writer {
          << html::attention_caution(heads_)
          << "<table id=\"predictions\">\n<tr><th>text (shaded by attention)</th><th>label</th>"
             "<th>probability</th>";
-    if (options_.all_scores || options_.top_k > 1) out_ << "<th>scores</th>";
+    if (show_scores()) out_ << "<th>scores</th>";
     out_ << "</tr>\n";
   }
 
   void write_html(const std::string& text, const Prediction* prediction) {
     if (prediction == nullptr) {
-      out_ << "<tr><td class=\"text\"></td><td></td><td></td>"
-           << (options_.all_scores || options_.top_k > 1 ? "<td></td>" : "") << "</tr>\n";
+      out_ << "<tr><td class=\"text\"></td><td></td><td></td>" << (show_scores() ? "<td></td>" : "")
+           << "</tr>\n";
       return;
     }
     std::string shaded =
@@ -220,7 +223,7 @@ class Writer {
          << "</td><td>" << html::escape(labels_.name(prediction->label))
          << "</td><td class=\"num\">"
          << html::number(prediction->probabilities[prediction->label], 4) << "</td>";
-    if (options_.all_scores || options_.top_k > 1) {
+    if (show_scores()) {
       std::string scores;
       for (int64_t id : ranked_labels(*prediction, options_)) {
         scores += fmt::format("{}{} {:.4f}", scores.empty() ? "" : "<br>",

@@ -15,6 +15,7 @@
 
 #include "senti/bundle.h"
 #include "senti/checkpoint.h"
+#include "senti/checksum.h"
 #include "senti/dataset.h"
 #include "senti/error.h"
 #include "senti/interrupt.h"
@@ -86,10 +87,10 @@ nlohmann::json training_section(const TrainOptions& options, const Dataset& data
 
 // FNV-1a over every row's text and label, to tell on resume whether the data is the same.
 uint64_t fingerprint(const std::vector<Example>& train, const std::vector<Example>& valid) {
-  uint64_t hash = 14695981039346656037ull;
+  uint64_t hash = kFnv1aStart;
   const auto add = [&](const std::string& text) {
-    for (const unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
-    hash = (hash ^ 0xffu) * 1099511628211ull;  // a separator no UTF-8 text holds
+    hash = fnv1a64(hash, text);
+    hash = fnv1a64(hash, "\xff");  // a separator no UTF-8 text holds
   };
   for (const auto* rows : {&train, &valid}) {
     for (const auto& example : *rows) {

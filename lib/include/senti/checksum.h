@@ -3,9 +3,16 @@
 // file is reported as such before LibTorch's or SentencePiece's parsers ever see it (a few
 // corrupted weight files crash LibTorch 1.13's TorchScript importer outright).
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace senti {
+
+/// FNV-1a 64-bit: the hash of the empty input, and `hash` extended by `bytes`. One hash serves
+/// file checksums and senti-train's fingerprint of its training data.
+constexpr uint64_t kFnv1aStart = 14695981039346656037ull;
+uint64_t fnv1a64(uint64_t hash, std::string_view bytes);
 
 /// "fnv1a64:" and the 16 hex digits of the FNV-1a 64-bit hash of the file's bytes; throws
 /// senti::Error when the file cannot be read.
