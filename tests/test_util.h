@@ -5,6 +5,9 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <vector>
+
+#include "senti/csv.h"
 
 namespace senti::test {
 
@@ -41,6 +44,15 @@ class TempDir {
 /// The sample training data shipped in data/sample.
 inline std::string sample_data(const std::string& name) {
   return std::string(SENTI_SOURCE_DIR) + "/data/sample/" + name;
+}
+
+/// The review texts of data/sample/train.csv.
+inline std::vector<std::string> sample_texts() {
+  std::vector<std::string> texts;
+  for (const auto& record : read_csv(sample_data("train.csv"), ',').records) {
+    texts.push_back(record.fields.at(0));
+  }
+  return texts;
 }
 
 }  // namespace senti::test

@@ -10,13 +10,7 @@
 
 namespace {
 
-std::vector<std::string> sample_texts() {
-  std::vector<std::string> texts;
-  for (const auto& record : senti::read_csv(senti::test::sample_data("train.csv"), ',').records) {
-    texts.push_back(record.fields.at(0));
-  }
-  return texts;
-}
+using senti::test::sample_texts;
 
 senti::TokenizerOptions small_vocab() {
   senti::TokenizerOptions options;

@@ -11,6 +11,8 @@
 #include "senti/predict.h"
 
 int main(int argc, char** argv) {
+  // All output goes through iostreams, so they need not keep in step with stdio (faster writes).
+  std::ios::sync_with_stdio(false);
   senti::PredictOptions options;
   CLI::App app("senti-predict", "senti-predict");
   senti::add_predict_options(app, options);

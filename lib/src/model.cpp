@@ -143,7 +143,7 @@ torch::Tensor NgramLinearImpl::forward(const torch::Tensor& ids) {
     const auto left = ids.slice(/*dim=*/1, 0, -1), right = ids.slice(/*dim=*/1, 1);
     const auto both = left.ne(0).logical_and(right.ne(0));
     // Bucket 0 is padding; real bigrams hash into 1..buckets.
-    auto hashed = (left * 1000003 + right).remainder(options.buckets()) + 1;
+    auto hashed = (left * kBigramHash + right).remainder(options.buckets()) + 1;
     hashed = hashed.masked_fill(both.logical_not(), 0);
     scores = scores + bigrams(hashed).sum(/*dim=*/1);
     count = count + both.sum(/*dim=*/1, /*keepdim=*/true).to(scores.dtype());

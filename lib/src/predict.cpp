@@ -39,10 +39,9 @@ class LineReader {
     while (lines.size() < limit) {
       if (take_line(lines)) continue;
       if (eof_) {
-        if (!pending_.empty()) {
-          lines.push_back(std::move(pending_));
-          pending_.clear();
-        }
+        if (begin_ < pending_.size()) lines.emplace_back(pending_, begin_);
+        pending_.clear();
+        begin_ = scanned_ = 0;
         break;
       }
       // Block for more input only when we have nothing to answer yet.
@@ -53,17 +52,18 @@ class LineReader {
   }
 
  private:
+  // Lines are taken from `pending_` by moving `begin_` forward; the consumed prefix is dropped
+  // only when more input is read, so a buffer of many short lines is not shifted once per line.
   bool take_line(std::vector<std::string>& lines) {
-    const auto newline = pending_.find('\n', scanned_);
+    const auto newline = pending_.find('\n', std::max(begin_, scanned_));
     if (newline == std::string::npos) {
       scanned_ = pending_.size();
       return false;
     }
-    std::string line = pending_.substr(0, newline);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    pending_.erase(0, newline + 1);
-    scanned_ = 0;
-    lines.push_back(std::move(line));
+    size_t end = newline;
+    if (end > begin_ && pending_[end - 1] == '\r') --end;
+    lines.emplace_back(pending_, begin_, end - begin_);
+    begin_ = newline + 1;
     return true;
   }
 
@@ -80,12 +80,16 @@ class LineReader {
     } while (count < 0 && errno == EINTR);
     if (count < 0) throw Error(std::string("cannot read input: ") + std::strerror(errno));
     if (count == 0) eof_ = true;
+    pending_.erase(0, begin_);
+    scanned_ -= std::min(scanned_, begin_);
+    begin_ = 0;
     pending_.append(buffer, static_cast<size_t>(count));
   }
 
   int fd_;
   std::string pending_;
-  size_t scanned_ = 0;
+  size_t begin_ = 0;    // start of the first line not yet handed out
+  size_t scanned_ = 0;  // no newline in pending_ before this offset
   bool eof_ = false;
 };
 
@@ -301,18 +305,20 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
   // A pipe that delivers lines one by one is still answered line by line.
   const size_t limit = interactive ? 1 : static_cast<size_t>(options.batch_size) * 32;
   while (reader.next_batch(lines, limit)) {
-    std::vector<std::string> texts;
-    std::vector<size_t> which;  // index into texts for each line, or SIZE_MAX for blank lines
+    std::vector<size_t> which;  // index among the non-blank lines, or SIZE_MAX for blank lines
+    size_t count = 0;
     for (auto& line : lines) {
-      line = sanitize_utf8(line);
-      if (is_blank(line)) {
-        which.push_back(SIZE_MAX);
-      } else {
-        which.push_back(texts.size());
-        texts.push_back(line);
+      if (!is_clean_utf8(line)) line = sanitize_utf8(line);
+      which.push_back(is_blank(line) ? SIZE_MAX : count++);
+    }
+    std::vector<std::string> texts;  // the non-blank lines, copied only when some are blank
+    if (count < lines.size()) {
+      for (size_t i = 0; i < lines.size(); ++i) {
+        if (which[i] != SIZE_MAX) texts.push_back(lines[i]);
       }
     }
-    const auto predictions = predictor.predict(texts, with_attention, options.batch_size);
+    const auto predictions =
+        predictor.predict(count < lines.size() ? texts : lines, with_attention, options.batch_size);
     for (size_t i = 0; i < lines.size(); ++i) {
       if (interactive && which[i] == SIZE_MAX) continue;  // just prompt again
       const Prediction* prediction = which[i] == SIZE_MAX ? nullptr : &predictions[which[i]];

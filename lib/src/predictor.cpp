@@ -1,30 +1,94 @@
 #include "senti/predictor.h"
 
+#include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
+#include "senti/parallel.h"
 #include "senti/trainer.h"
 
 namespace senti {
+namespace {
+
+// Fewest texts worth a thread of their own: tokenizing one takes a few microseconds.
+constexpr size_t kGrain = 512;
+
+size_t workers() {
+  return static_cast<size_t>(std::max(1, at::get_num_threads()));
+}
+
+// `logits` turned into probabilities in place; returns the index of the largest.
+int64_t softmax_in_place(std::vector<float>& logits) {
+  const auto highest = std::max_element(logits.begin(), logits.end());
+  const float top = *highest;
+  float total = 0.0f;
+  for (auto& value : logits) total += (value = std::exp(value - top));
+  for (auto& value : logits) value /= total;
+  return highest - logits.begin();
+}
+
+}  // namespace
 
 Predictor::Predictor(ModelBundle bundle) : bundle_(std::move(bundle)) {
   bundle_.model->eval();
+  if (FoldedBagModel::applies(bundle_.model_options)) {
+    folded_ = std::make_unique<const FoldedBagModel>(*bundle_.model);
+  }
 }
 
 std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts,
                                            bool with_attention, int64_t batch_size) const {
+  std::lock_guard<std::mutex> lock(mutex_);
   c10::InferenceMode inference;
+  while (caches_.size() < workers()) caches_.emplace_back(bundle_.tokenizer);
   std::vector<Prediction> predictions(texts.size());
   std::vector<std::vector<int64_t>> encoded(texts.size());
-  for (size_t i = 0; i < texts.size(); ++i) {
-    encoded[i] =
-        bundle_.tokenizer.encode_for_model(texts[i], bundle_.max_tokens, &predictions[i].truncated);
+  // Each thread tokenizes its share of the texts and, for a folded model, classifies them too.
+  parallel_ranges(texts.size(), workers(), kGrain, [&](size_t worker, size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      encoded[i] =
+          caches_[worker].encode_for_model(texts[i], bundle_.max_tokens, &predictions[i].truncated);
+    }
+    if (folded_) run_folded(encoded, begin, end, with_attention, predictions);
+  });
+  if (!folded_) {
+    run_batched(encoded, with_attention, batch_size, predictions);
+  } else if (with_attention) {
+    // Pieces come from SentencePiece, which is asked from one thread here.
+    for (size_t i = 0; i < texts.size(); ++i) fill_tokens(encoded[i], predictions[i]);
   }
+  return predictions;
+}
+
+void Predictor::run_folded(const std::vector<std::vector<int64_t>>& encoded, size_t begin,
+                           size_t end, bool with_attention,
+                           std::vector<Prediction>& predictions) const {
+  const int64_t heads = folded_->heads();
+  std::vector<float> attention;
+  for (size_t i = begin; i < end; ++i) {
+    const auto& ids = encoded[i];
+    auto& prediction = predictions[i];
+    prediction.probabilities.resize(static_cast<size_t>(folded_->classes()));
+    if (with_attention) attention.resize(static_cast<size_t>(heads) * ids.size());
+    folded_->forward(ids, prediction.probabilities.data(),
+                     with_attention ? attention.data() : nullptr);
+    prediction.label = softmax_in_place(prediction.probabilities);
+    if (!with_attention) continue;
+    for (int64_t head = 0; head < heads; ++head) {
+      const auto start = attention.begin() + head * static_cast<int64_t>(ids.size());
+      prediction.attention.emplace_back(start, start + static_cast<int64_t>(ids.size()));
+    }
+  }
+}
+
+void Predictor::run_batched(const std::vector<std::vector<int64_t>>& encoded, bool with_attention,
+                            int64_t batch_size, std::vector<Prediction>& predictions) const {
   // Sorting by length keeps padding, and so wasted work, small.
-  std::vector<size_t> order(texts.size());
+  std::vector<size_t> order(encoded.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return encoded[a].size() < encoded[b].size(); });
@@ -50,14 +114,17 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
           prediction.probabilities.begin();
       if (!with_attention) continue;
       const auto& ids = encoded[order[k]];
-      for (int64_t id : ids) prediction.tokens.push_back(bundle_.tokenizer.piece(id));
+      fill_tokens(ids, prediction);
       for (int64_t head = 0; head < heads; ++head) {
         const float* start = weight + (row * heads + head) * width;
         prediction.attention.emplace_back(start, start + ids.size());
       }
     }
   }
-  return predictions;
+}
+
+void Predictor::fill_tokens(const std::vector<int64_t>& ids, Prediction& prediction) const {
+  for (int64_t id : ids) prediction.tokens.push_back(bundle_.tokenizer.piece(id));
 }
 
 }  // namespace senti

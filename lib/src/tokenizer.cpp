@@ -201,12 +201,11 @@ std::vector<int64_t> Tokenizer::encode(std::string_view text) const {
 
 std::vector<int64_t> Tokenizer::encode_for_model(std::string_view text, int64_t max_tokens,
                                                  bool* truncated, float sample_alpha) const {
-  // A piece spans at most 16 code points (64 bytes), so text beyond max_tokens * 64 bytes can
-  // never reach the model; cutting it first keeps a 10 MB line from costing gigabytes.
-  const auto byte_limit = static_cast<size_t>(std::max<int64_t>(1, max_tokens)) * 64;
+  // Cutting text that can never reach the model keeps a 10 MB line from costing gigabytes.
+  const auto limit = byte_limit(max_tokens);
   bool cut = false;
-  if (text.size() > byte_limit) {
-    size_t end = byte_limit;
+  if (text.size() > limit) {
+    size_t end = limit;
     while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
     text = text.substr(0, end);
     cut = true;

@@ -42,21 +42,34 @@ size_t valid_sequence_length(std::string_view text, size_t i) {
 std::string sanitize_utf8(std::string_view text) {
   std::string clean;
   clean.reserve(text.size());
+  size_t run = 0;  // start of the valid bytes not yet copied
   for (size_t i = 0; i < text.size();) {
-    if (text[i] == '\0') {
+    const auto lead = static_cast<uint8_t>(text[i]);
+    if (lead != 0 && lead < 0x80) {
       ++i;
       continue;
     }
-    const size_t length = valid_sequence_length(text, i);
-    if (length == 0) {
-      clean += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      clean.append(text.substr(i, length));
+    const size_t length = lead == 0 ? 0 : valid_sequence_length(text, i);
+    if (length > 0) {
       i += length;
+      continue;
     }
+    clean.append(text.substr(run, i - run));
+    if (lead != 0) clean += "\xEF\xBF\xBD";  // NUL bytes are dropped, other bad bytes replaced
+    run = ++i;
   }
+  clean.append(text.substr(run));
   return clean;
+}
+
+bool is_clean_utf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<uint8_t>(text[i]);
+    const size_t length = lead == 0 ? 0 : lead < 0x80 ? 1 : valid_sequence_length(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
 }
 
 size_t utf8_length(std::string_view text) {

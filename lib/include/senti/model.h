@@ -113,6 +113,10 @@ class NgramLinearImpl : public torch::nn::Cloneable<NgramLinearImpl> {
   /// `ids` [batch, tokens] int64 with 0 for padding. Returns [batch, num_classes].
   torch::Tensor forward(const torch::Tensor& ids);
 
+  /// The bigram (left, right) of piece ids hashes to row (left * kBigramHash + right) % buckets
+  /// + 1 of `bigrams`; row 0 is padding.
+  static constexpr int64_t kBigramHash = 1000003;
+
   NgramLinearOptions options;
   torch::nn::Embedding unigrams{nullptr};
   torch::nn::Embedding bigrams{nullptr};

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "senti/bundle.h"
+#include "senti/folded_bag.h"
+#include "senti/word_cache.h"
 
 namespace senti {
 
@@ -16,18 +20,32 @@ struct Prediction {
   bool truncated = false;                     ///< the text was longer than max_tokens
 };
 
-/// Runs a loaded model on texts, in batches, without autograd.
+/// Runs a loaded model on texts without autograd, on all of LibTorch's threads (`--threads`).
+///
+/// Texts are tokenized through per-thread WordCaches. A model without a context encoder runs as
+/// a FoldedBagModel (per-piece tables, one text at a time); the others run in batches of texts
+/// of similar length.
 class Predictor {
  public:
   explicit Predictor(ModelBundle bundle);
   /// Predictions for `texts`, in order. Tokens and attention are filled when `with_attention`.
+  /// Calls from several threads are served one at a time.
   std::vector<Prediction> predict(const std::vector<std::string>& texts, bool with_attention,
                                   int64_t batch_size = 256) const;
   const ModelBundle& bundle() const { return bundle_; }
   const LabelSet& labels() const { return bundle_.labels; }
 
  private:
+  void run_folded(const std::vector<std::vector<int64_t>>& encoded, size_t begin, size_t end,
+                  bool with_attention, std::vector<Prediction>& predictions) const;
+  void run_batched(const std::vector<std::vector<int64_t>>& encoded, bool with_attention,
+                   int64_t batch_size, std::vector<Prediction>& predictions) const;
+  void fill_tokens(const std::vector<int64_t>& ids, Prediction& prediction) const;
+
   ModelBundle bundle_;
+  std::unique_ptr<const FoldedBagModel> folded_;  ///< set when the model has no encoder
+  mutable std::mutex mutex_;                      ///< one predict() at a time (caches_)
+  mutable std::vector<WordCache> caches_;         ///< one per LibTorch thread
 };
 
 }  // namespace senti

@@ -28,6 +28,12 @@ class Tokenizer {
   static constexpr int64_t kPadId = 0;  ///< id of the padding piece
   static constexpr int64_t kUnkId = 1;  ///< id of the unknown piece
 
+  /// Bytes of text that can reach a model of `max_tokens` pieces: a piece spans at most 16 code
+  /// points (64 bytes), so encode_for_model() cuts longer text before SentencePiece sees it.
+  static size_t byte_limit(int64_t max_tokens) {
+    return static_cast<size_t>(max_tokens < 1 ? 1 : max_tokens) * 64;
+  }
+
   /// Trains a tokenizer on `texts` with `threads` threads (the same seed and one thread give the
   /// same model). When the corpus is too small for `vocab_size`, the vocabulary is shrunk to what
   /// the corpus supports and the actual size is logged.

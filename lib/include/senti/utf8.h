@@ -9,6 +9,9 @@ namespace senti {
 /// removed, so that tokenizers and JSON writers only ever see valid text.
 std::string sanitize_utf8(std::string_view text);
 
+/// Whether sanitize_utf8(text) == text: valid UTF-8 without NUL bytes.
+bool is_clean_utf8(std::string_view text);
+
 /// Number of code points in valid UTF-8 `text` (for aligning terminal output).
 size_t utf8_length(std::string_view text);
 

@@ -1,0 +1,19 @@
+#pragma once
+// Splitting a loop between threads for work that is not LibTorch's.
+//
+// at::parallel_for is no use here: with Debian's LibTorch (OpenMP backend) its parallel region is
+// compiled into the caller, and senti is not built with -fopenmp (clang's OpenMP runtime would
+// not be LibTorch's), so it would run everything on one thread.
+
+#include <cstddef>
+#include <functional>
+
+namespace senti {
+
+/// Runs body(worker, begin, end) over [0, count) cut into at most `workers` contiguous ranges of
+/// at least `grain` items each: range 0 on the calling thread, the others on new threads. Waits
+/// for all of them and rethrows the first exception any range threw. `worker` is in [0, workers).
+void parallel_ranges(size_t count, size_t workers, size_t grain,
+                     const std::function<void(size_t worker, size_t begin, size_t end)>& body);
+
+}  // namespace senti

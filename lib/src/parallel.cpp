@@ -1,0 +1,38 @@
+#include "senti/parallel.h"
+
+#include <algorithm>
+#include <exception>
+#include <thread>
+#include <vector>
+
+namespace senti {
+
+void parallel_ranges(size_t count, size_t workers, size_t grain,
+                     const std::function<void(size_t, size_t, size_t)>& body) {
+  if (count == 0) return;
+  const size_t ranges = std::max<size_t>(1, std::min(workers, count / std::max<size_t>(1, grain)));
+  const size_t step = (count + ranges - 1) / ranges;
+  std::vector<std::exception_ptr> failures(ranges);
+  std::vector<std::thread> threads;
+  for (size_t worker = 1; worker < ranges; ++worker) {
+    const size_t begin = std::min(count, worker * step), end = std::min(count, begin + step);
+    threads.emplace_back([&, worker, begin, end] {
+      try {
+        body(worker, begin, end);
+      } catch (...) {
+        failures[worker] = std::current_exception();
+      }
+    });
+  }
+  try {
+    body(0, 0, std::min(count, step));
+  } catch (...) {
+    failures[0] = std::current_exception();
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+}
+
+}  // namespace senti
