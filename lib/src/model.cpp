@@ -63,7 +63,7 @@ void ConvEncoderImpl::reset() {
                       .padding(options.kernel_size() / 2)));
   norm =
       register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.dim()})));
-  dropout = register_module("dropout", torch::nn::Dropout(options.dropout()));
+  dropout = register_module("dropout", Dropout(options.dropout()));
 }
 
 void ConvEncoderImpl::pretty_print(std::ostream& stream) const {
@@ -173,7 +173,7 @@ void SentimentClassifierImpl::reset() {
     torch::nn::init::normal_(embedding->weight, /*mean=*/0.0, /*std=*/0.1);
     embedding->weight[0].zero_();
   }
-  dropout = register_module("dropout", torch::nn::Dropout(options.dropout));
+  dropout = register_module("dropout", Dropout(options.dropout));
   if (options.encoder == "conv") {
     conv = register_module("conv", ConvEncoder(ConvEncoderOptions(options.embedding_dim)
                                                    .kernel_size(options.kernel_size)

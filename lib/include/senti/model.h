@@ -5,7 +5,6 @@
 
 #include <torch/nn/cloneable.h>
 #include <torch/nn/modules/conv.h>
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
@@ -14,6 +13,7 @@
 
 #include <iosfwd>
 
+#include "senti/dropout.h"
 #include "senti/model_options.h"
 
 namespace senti {
@@ -69,7 +69,7 @@ class ConvEncoderImpl : public torch::nn::Cloneable<ConvEncoderImpl> {
   ConvEncoderOptions options;
   torch::nn::Conv1d conv{nullptr};
   torch::nn::LayerNorm norm{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  Dropout dropout{nullptr};
 };
 TORCH_MODULE(ConvEncoder);
 
@@ -140,7 +140,7 @@ class SentimentClassifierImpl : public torch::nn::Cloneable<SentimentClassifierI
 
   ModelOptions options;
   torch::nn::Embedding embedding{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  Dropout dropout{nullptr};
   ConvEncoder conv{nullptr};  ///< set when options.encoder == "conv"
   GruEncoder gru{nullptr};    ///< set when options.encoder == "gru"
   AttentionPooling pooling{nullptr};
