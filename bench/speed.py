@@ -63,6 +63,12 @@ def latency(command, sentences, warmup=50):
             "sentences": len(times)}
 
 
+def run_reference(command):
+    """Runs bench/reference.py; returns the JSON it prints last."""
+    output = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
 def directory_mb(path):
     return sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path)
                if os.path.isfile(os.path.join(path, f))) / 1e6
@@ -74,6 +80,9 @@ def main():
     parser.add_argument("--data", required=True, help="directory holding sst2/{train,dev}.csv")
     parser.add_argument("--epochs", type=int, default=3, help="training epochs timed per system")
     parser.add_argument("--predict-lines", type=int, default=300000)
+    parser.add_argument("--accuracy-seeds", type=int, default=3,
+                        help="seeds whose dev accuracy is averaged for senti plain and the Python "
+                             "references (the timings are the first seed's)")
     parser.add_argument("--out", default="bench-speed.json")
     args = parser.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
@@ -85,14 +94,16 @@ def main():
     log = lambda message: print(f"bench-speed: {message}", file=sys.stderr, flush=True)
 
     # --- training ---
+    def senti_train(model, seed):
+        return [f"{args.bin}/senti-train", "--data", train_csv, "--valid", dev_csv, "--out", model,
+                "--epochs", str(args.epochs), "--patience", "0", "--seed", str(seed), "--quiet"]
+
     systems = {}
     for name, extra in [("senti default (gru)", []),
                         ("senti plain", ["--encoder", "none", "--subword-alpha", "0"])]:
         model = f"{work}/{'plain' if 'plain' in name else 'default'}"
         log(f"training {name}")
-        seconds, rss = run([f"{args.bin}/senti-train", "--data", train_csv, "--valid", dev_csv,
-                            "--out", model, "--epochs", str(args.epochs), "--patience", "0",
-                            "--quiet"] + extra, stderr=subprocess.DEVNULL)
+        seconds, rss = run(senti_train(model, 1) + extra, stderr=subprocess.DEVNULL)
         config = json.load(open(f"{model}/config.json"))
         history = config["history"]
         systems[name] = {
@@ -100,7 +111,7 @@ def main():
             "train_wall_seconds": seconds,
             "seconds_per_epoch": statistics.mean(e["seconds"] for e in history),
             "tokens_per_second": statistics.mean(e["tokens_per_second"] for e in history),
-            "dev_accuracy": history[-1]["valid_accuracy"],
+            "dev_accuracies": [history[-1]["valid_accuracy"]],
             "train_peak_rss_mb": rss,
             "model_mb": directory_mb(model),
         }
@@ -117,17 +128,33 @@ def main():
         command = ["/usr/bin/python3", f"{here}/reference.py", "--train", train_csv, "--eval",
                    dev_csv, "--tokenizer", f"{work}/plain/tokenizer.model", "--epochs",
                    str(args.epochs), "--optimizer", optimizer]
-        if optimizer == "adamw":
-            command += ["--predict", big]
-        reference_out = subprocess.run(command, check=True, capture_output=True, text=True)
-        reference = json.loads(reference_out.stdout.strip().splitlines()[-1])
+        reference = run_reference(command + ["--seed", "1"] +
+                                  (["--predict", big] if optimizer == "adamw" else []))
         systems[name] = {
             "seconds_per_epoch": statistics.mean(e["seconds"] for e in reference["epochs"]),
             "tokens_per_second": statistics.mean(e["tokens_per_second"] for e in reference["epochs"]),
-            "dev_accuracy": reference["eval_accuracy"],
+            "dev_accuracies": [reference["eval_accuracy"]],
         }
         if "predict" in reference:
             systems[name]["predict_sentences_per_second"] = reference["predict"]["sentences_per_second"]
+        for seed in range(2, args.accuracy_seeds + 1):
+            log(f"{name}, seed {seed} (accuracy only)")
+            systems[name]["dev_accuracies"].append(
+                run_reference(command + ["--seed", str(seed)])["eval_accuracy"])
+    # At 3 epochs one run's dev accuracy moves by about a point with the seed; the agreement of
+    # senti's plain model with the references is judged on the mean over seeds.
+    for seed in range(2, args.accuracy_seeds + 1):
+        log(f"senti plain, seed {seed} (accuracy only)")
+        model = f"{work}/plain-seed{seed}"
+        run(senti_train(model, seed) + ["--encoder", "none", "--subword-alpha", "0"],
+            stderr=subprocess.DEVNULL)
+        history = json.load(open(f"{model}/config.json"))["history"]
+        systems["senti plain"]["dev_accuracies"].append(history[-1]["valid_accuracy"])
+    for system in systems.values():
+        accuracies = system.get("dev_accuracies")
+        if accuracies:
+            system["dev_accuracy"] = statistics.mean(accuracies)
+            system["dev_accuracy_sd"] = statistics.stdev(accuracies) if len(accuracies) > 1 else 0.0
 
     log("training fastText")
     ft_train = f"{work}/ft-train.txt"
@@ -188,6 +215,14 @@ def main():
     def cell(value, fmt):
         return "-" if value is None else format(value, fmt)
 
+    def accuracy_cell(system):
+        if "dev_accuracy" not in system:
+            return "-"
+        count = len(system["dev_accuracies"])
+        if count == 1:
+            return f"{system['dev_accuracy']:.4f}"
+        return f"{system['dev_accuracy']:.4f} ± {system['dev_accuracy_sd']:.4f} ({count} seeds)"
+
     header = ("system", "s/epoch", "tok/s", "dev acc", "train RSS MB", "startup s",
               "predict sent/s", "predict RSS MB", "p50 ms", "p99 ms", "model MB")
     print("| " + " | ".join(header) + " |")
@@ -196,7 +231,7 @@ def main():
         lat = s.get("latency", {})
         print("| " + " | ".join([
             name, cell(s.get("seconds_per_epoch"), ".1f"), cell(s.get("tokens_per_second"), ",.0f"),
-            cell(s.get("dev_accuracy"), ".4f"), cell(s.get("train_peak_rss_mb"), ".0f"),
+            accuracy_cell(s), cell(s.get("train_peak_rss_mb"), ".0f"),
             cell(s.get("startup_seconds"), ".3f"),
             cell(s.get("predict_sentences_per_second"), ",.0f"),
             cell(s.get("predict_peak_rss_mb"), ".0f"), cell(lat.get("p50_ms"), ".2f"),
