@@ -266,7 +266,7 @@ class Writer {
 
 void run_predict(const PredictOptions& options, std::ostream& out) {
   options.validate();
-  use_threads(options.threads);
+  tune_allocator();
   int fd = STDIN_FILENO;
   if (!options.input_path.empty()) {
     fd = ::open(options.input_path.c_str(), O_RDONLY);
@@ -304,7 +304,15 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
   // length, so batches of similar lengths waste little work on padding (2x on SST-2's lines).
   // A pipe that delivers lines one by one is still answered line by line.
   const size_t limit = interactive ? 1 : static_cast<size_t>(options.batch_size) * 32;
+  // LibTorch's thread pools are started only when more than one line arrives at once: starting
+  // them costs about 0.05 s (their new threads spin while waiting for work), which a sentence
+  // typed or piped alone would pay without gaining anything.
+  bool threads_started = false;
   while (reader.next_batch(lines, limit)) {
+    if (!threads_started && lines.size() > 1) {
+      use_threads(options.threads);
+      threads_started = true;
+    }
     std::vector<size_t> which;  // index among the non-blank lines, or SIZE_MAX for blank lines
     size_t count = 0;
     for (auto& line : lines) {
