@@ -15,41 +15,11 @@
 #include "senti/atomic_dir.h"
 #include "senti/checksum.h"
 #include "senti/error.h"
+#include "senti/json_io.h"
 
 namespace senti {
 namespace fs = std::filesystem;
 namespace {
-
-nlohmann::json model_options_to_json(const ModelOptions& options) {
-  return {{"embedding_dim", options.embedding_dim},     {"encoder", options.encoder},
-          {"kernel_size", options.kernel_size},         {"attention_dim", options.attention_dim},
-          {"attention_heads", options.attention_heads}, {"dropout", options.dropout},
-          {"vocab_size", options.vocab_size},           {"num_classes", options.num_classes},
-          {"ngram_buckets", options.ngram_buckets}};
-}
-
-// An integer field; a float (say 1e300) is refused rather than converted, which could overflow.
-int64_t integer_at(const nlohmann::json& json, const char* key) {
-  const auto& value = json.at(key);
-  if (!value.is_number_integer()) {
-    throw Error(std::string("\"") + key + "\" must be an integer, not " + value.dump());
-  }
-  return value.get<int64_t>();
-}
-
-ModelOptions model_options_from_json(const nlohmann::json& json) {
-  ModelOptions options;
-  options.embedding_dim = integer_at(json, "embedding_dim");
-  options.encoder = json.at("encoder").get<std::string>();
-  options.kernel_size = integer_at(json, "kernel_size");
-  options.attention_dim = integer_at(json, "attention_dim");
-  options.attention_heads = integer_at(json, "attention_heads");
-  options.dropout = json.at("dropout").get<double>();
-  options.vocab_size = integer_at(json, "vocab_size");
-  options.num_classes = integer_at(json, "num_classes");
-  options.ngram_buckets = integer_at(json, "ngram_buckets");
-  return options;
-}
 
 // The first line of an exception message (LibTorch appends multi-line backtraces).
 std::string first_line(const std::string& message) {
@@ -97,7 +67,7 @@ void save_bundle(const std::string& dir, SentimentClassifier& model, const Token
   config["format"] = kBundleFormat;
   config["format_version"] = kBundleFormatVersion;
   config["labels"] = labels.names();
-  config["model"] = model_options_to_json(model->options);
+  config["model"] = model->options;
   config["tokenizer"]["file"] = kTokenizerFile;
   config["tokenizer"]["pieces"] = tokenizer.vocab_size();
   config["tokenizer"]["max_tokens"] = max_tokens;
@@ -153,9 +123,9 @@ ModelBundle load_bundle(const std::string& dir) {
   std::vector<std::string> label_names;
   int64_t max_tokens = 0;
   try {
-    options = model_options_from_json(config.at("model"));
-    label_names = config.at("labels").get<std::vector<std::string>>();
-    max_tokens = integer_at(config.at("tokenizer"), "max_tokens");
+    read_json_field(config, "model", options);
+    read_json_field(config, "labels", label_names);
+    read_json_field(config.at("tokenizer"), "max_tokens", max_tokens);
   } catch (const nlohmann::json::exception& shape_error) {
     throw Error(config_path.string() + ": malformed model config (" + shape_error.what() + ")");
   } catch (const Error& shape_error) {

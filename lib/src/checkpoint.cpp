@@ -11,23 +11,9 @@
 #include "senti/bundle.h"
 #include "senti/checksum.h"
 #include "senti/error.h"
+#include "senti/json_io.h"
 
 namespace senti {
-
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DataOptions, path, delimiter, text_column, label_column, strict)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TokenizerOptions, type, vocab_size, lowercase,
-                                   character_coverage, max_sentences)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ModelOptions, embedding_dim, encoder, kernel_size, attention_dim,
-                                   attention_heads, dropout, ngram_buckets, vocab_size, num_classes)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainingOptions, epochs, batch_size, learning_rate, weight_decay,
-                                   optimizer, clip_norm, warmup, label_smoothing, token_dropout,
-                                   subword_alpha, class_weights, patience, select_by, max_tokens,
-                                   seed, threads, device)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainOptions, data, out, valid_path, valid_split, tokenizer,
-                                   model, training, quiet)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(EpochRecord, epoch, train_loss, train_accuracy, valid_loss,
-                                   valid_accuracy, valid_macro_f1, seconds, tokens_per_second,
-                                   learning_rate)
 
 namespace {
 namespace fs = std::filesystem;
@@ -102,24 +88,32 @@ Checkpoint load_checkpoint(const std::string& out_dir) {
     if (json.at("format").get<std::string>() != kCheckpointFormat) {
       throw Error(where + "/" + kStateFile + " is not a senti checkpoint");
     }
-    const int version = json.at("format_version").get<int>();
+    const auto read = [&](const char* key, auto& field) {
+      try {
+        read_json_field(json, key, field);
+      } catch (const Error& error) {
+        throw Error(where + "/" + kStateFile + " is malformed (" + error.what() + ")");
+      }
+    };
+    int64_t version = 0;
+    read("format_version", version);
     if (version != kCheckpointFormatVersion) {
       throw Error(where + "/" + kStateFile + " has format version " + std::to_string(version) +
                   "; this senti reads version " + std::to_string(kCheckpointFormatVersion));
     }
-    checkpoint.run.options = json.at("options").get<TrainOptions>();
-    checkpoint.run.labels = json.at("labels").get<std::vector<std::string>>();
-    checkpoint.run.data_fingerprint = json.at("data_fingerprint").get<uint64_t>();
+    read("options", checkpoint.run.options);
+    read("labels", checkpoint.run.labels);
+    read("data_fingerprint", checkpoint.run.data_fingerprint);
     auto& state = checkpoint.state;
-    state.epoch = json.at("epoch").get<int64_t>();
-    state.global_step = json.at("global_step").get<int64_t>();
-    state.history = json.at("history").get<std::vector<EpochRecord>>();
-    state.best_epoch = json.at("best_epoch").get<int64_t>();
-    state.best_score = json.at("best_score").get<double>();
-    state.best_valid_accuracy = json.at("best_valid_accuracy").get<double>();
-    state.epochs_without_gain = json.at("epochs_without_gain").get<int64_t>();
-    state.seconds = json.at("seconds").get<double>();
-    state.shuffle_rng = json.at("shuffle_rng").get<std::string>();
+    read("epoch", state.epoch);
+    read("global_step", state.global_step);
+    read("history", state.history);
+    read("best_epoch", state.best_epoch);
+    read("best_score", state.best_score);
+    read("best_valid_accuracy", state.best_valid_accuracy);
+    read("epochs_without_gain", state.epochs_without_gain);
+    read("seconds", state.seconds);
+    read("shuffle_rng", state.shuffle_rng);
     // Damaged files are reported before LibTorch's parsers see them.
     for (const char* file : {kTokenizerFile, kModelFile, kOptimizerFile, kTensorsFile}) {
       verify_checksum((dir / file).string(), json.at("checksums").at(file).get<std::string>());

@@ -19,6 +19,7 @@
 #include "senti/dataset.h"
 #include "senti/error.h"
 #include "senti/interrupt.h"
+#include "senti/json_io.h"
 #include "senti/labels.h"
 #include "senti/log.h"
 #include "senti/tokenizer.h"
@@ -120,22 +121,6 @@ void load_checkpoint_weights(SentimentClassifier& model, const Checkpoint& check
     throw Error("--resume: " + checkpoint_dir(checkpoint.run.options.out) +
                 " holds best-epoch weights that do not fit the model");
   }
-}
-
-nlohmann::json history_section(const TrainingResult& result) {
-  nlohmann::json history = nlohmann::json::array();
-  for (const auto& epoch : result.history) {
-    history.push_back({{"epoch", epoch.epoch},
-                       {"train_loss", epoch.train_loss},
-                       {"train_accuracy", epoch.train_accuracy},
-                       {"valid_loss", epoch.valid_loss},
-                       {"valid_accuracy", epoch.valid_accuracy},
-                       {"valid_macro_f1", epoch.valid_macro_f1},
-                       {"seconds", epoch.seconds},
-                       {"tokens_per_second", epoch.tokens_per_second},
-                       {"learning_rate", epoch.learning_rate}});
-  }
-  return history;
 }
 
 }  // namespace
@@ -285,7 +270,7 @@ void run_train(const TrainOptions& given) {
   nlohmann::json config;
   config["senti_version"] = SENTI_VERSION;
   config["training"] = training_section(options, data, train_set.size(), valid_set.size(), threads);
-  config["history"] = history_section(result);
+  config["history"] = result.history;
   config["result"] = {
       {"best_epoch", result.best_epoch},     {"best_valid_accuracy", result.best_valid_accuracy},
       {"epochs_run", result.history.size()}, {"stopped_early", result.stopped_early},
