@@ -55,12 +55,7 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
     }
     if (folded_) run_folded(encoded, begin, end, with_attention, predictions);
   });
-  if (!folded_) {
-    run_batched(encoded, with_attention, batch_size, predictions);
-  } else if (with_attention) {
-    // Pieces come from SentencePiece, which is asked from one thread here.
-    for (size_t i = 0; i < texts.size(); ++i) fill_tokens(encoded[i], predictions[i]);
-  }
+  if (!folded_) run_batched(encoded, with_attention, batch_size, predictions);
   return predictions;
 }
 
@@ -78,6 +73,7 @@ void Predictor::run_folded(const std::vector<std::vector<int64_t>>& encoded, siz
                      with_attention ? attention.data() : nullptr);
     prediction.label = softmax_in_place(prediction.probabilities);
     if (!with_attention) continue;
+    fill_tokens(ids, prediction);
     for (int64_t head = 0; head < heads; ++head) {
       const auto start = attention.begin() + head * static_cast<int64_t>(ids.size());
       prediction.attention.emplace_back(start, start + static_cast<int64_t>(ids.size()));

@@ -22,9 +22,10 @@ struct Prediction {
 
 /// Runs a loaded model on texts without autograd, on all of LibTorch's threads (`--threads`).
 ///
-/// Texts are tokenized through per-thread WordCaches. A model without a context encoder runs as
-/// a FoldedBagModel (per-piece tables, one text at a time); the others run in batches of texts
-/// of similar length.
+/// Texts are tokenized through per-thread WordCaches (SentencePiece's encoder may be called from
+/// several threads at once: google/sentencepiece issues 207 and 657). A model without a context
+/// encoder runs as a FoldedBagModel (per-piece tables, one text at a time); the others run in
+/// batches of texts of similar length.
 class Predictor {
  public:
   explicit Predictor(ModelBundle bundle);
