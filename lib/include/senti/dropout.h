@@ -2,10 +2,10 @@
 // Dropout with a cheap random mask.
 //
 // torch::nn::Dropout in LibTorch 1.13 (CPU) draws every mask element from the Mersenne Twister
-// behind a lock, one element at a time; on the embeddings of a training batch that was about a
-// sixth of a plain-model training step. This module draws one seed from LibTorch's generator per
-// call (so torch::manual_seed and checkpointed generator states still reproduce runs) and
-// expands it with xoshiro256**, two mask elements per 64-bit draw.
+// behind a lock, one element at a time; replacing it made plain-model training 1.5x faster
+// (docs/BENCHMARKS.md). This module draws one seed from LibTorch's generator per call (so
+// torch::manual_seed and checkpointed generator states still reproduce runs) and expands it with
+// xoshiro256**, two mask elements per 64-bit draw.
 
 #include <torch/nn/cloneable.h>
 #include <torch/nn/pimpl.h>
