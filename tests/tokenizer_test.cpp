@@ -85,6 +85,11 @@ TEST_CASE("tokenizer: model input is truncated and never empty", "[tokenizer]") 
   CHECK(tokenizer.encode_for_model("", 10, &truncated) ==
         std::vector<int64_t>{senti::Tokenizer::kUnkId});
   CHECK_FALSE(truncated);
+  // Text cut at the byte limit can hold fewer pieces than max_tokens (spaces collapse): the
+  // sequence is cut, never padded.
+  const auto spaced = "battery" + std::string(20000, ' ') + "rude";
+  CHECK(tokenizer.encode_for_model(spaced, 256, &truncated) == tokenizer.encode("battery"));
+  CHECK(truncated);
 }
 
 TEST_CASE("tokenizer: bad model bytes and options are clear errors", "[tokenizer]") {

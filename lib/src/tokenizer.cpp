@@ -211,11 +211,19 @@ std::vector<int64_t> Tokenizer::encode_for_model(std::string_view text, int64_t 
     cut = true;
   }
   auto ids = sample_alpha > 0.0f ? sample_encode(text, sample_alpha) : encode(text);
-  cut = cut || static_cast<int64_t>(ids.size()) > max_tokens;
-  if (cut) ids.resize(static_cast<size_t>(max_tokens));
-  if (ids.empty()) ids.push_back(kUnkId);
+  cut = fit_to_model(ids, max_tokens) || cut;
   if (truncated != nullptr) *truncated = cut;
   return ids;
+}
+
+bool Tokenizer::fit_to_model(std::vector<int64_t>& ids, int64_t max_tokens) {
+  // Only ever shorter: text cut at byte_limit() may hold fewer pieces than max_tokens (runs of
+  // spaces collapse), and padding ids must never enter a sequence.
+  const auto keep = static_cast<size_t>(std::max<int64_t>(0, max_tokens));
+  const bool cut = ids.size() > keep;
+  if (cut) ids.resize(keep);
+  if (ids.empty()) ids.push_back(kUnkId);
+  return cut;
 }
 
 std::vector<int64_t> Tokenizer::sample_encode(std::string_view text, float alpha) const {

@@ -22,8 +22,7 @@ std::vector<int64_t> WordCache::encode_for_model(std::string_view text, int64_t 
   if (text.size() > Tokenizer::byte_limit(max_tokens) || !encode_words(text, ids)) {
     return tokenizer_.encode_for_model(text, max_tokens, truncated);
   }
-  const bool cut = static_cast<int64_t>(ids.size()) > max_tokens;
-  if (cut) ids.resize(static_cast<size_t>(std::max<int64_t>(1, max_tokens)));
+  const bool cut = Tokenizer::fit_to_model(ids, max_tokens);
   if (truncated != nullptr) *truncated = cut;
   return ids;
 }

@@ -54,6 +54,9 @@ class Tokenizer {
   /// segmentation is sampled (see sample_encode).
   std::vector<int64_t> encode_for_model(std::string_view text, int64_t max_tokens,
                                         bool* truncated = nullptr, float sample_alpha = 0.0f) const;
+  /// What a model sees of `ids`: at most `max_tokens` of them, and one unknown piece when there
+  /// are none. Returns whether any were cut.
+  static bool fit_to_model(std::vector<int64_t>& ids, int64_t max_tokens);
   /// One sampled segmentation of `text` (subword regularisation): unigram models sample from
   /// the lattice with smoothing `alpha`, BPE models drop merges with probability `alpha`.
   std::vector<int64_t> sample_encode(std::string_view text, float alpha) const;
