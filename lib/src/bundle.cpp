@@ -104,7 +104,10 @@ ModelBundle load_bundle(const std::string& dir) {
       throw Error(config_path.string() + ": not valid JSON (" + parse_error.what() + ")");
     }
   }
-  if (!config.is_object() || config.value("format", std::string()) != kBundleFormat) {
+  // find() and is_string() first: value() would throw nlohmann's own error for a non-string.
+  const auto format = config.is_object() ? config.find("format") : config.end();
+  if (format == config.end() || !format->is_string() ||
+      format->get<std::string>() != kBundleFormat) {
     throw Error(config_path.string() + ": not a senti model config (\"format\" is not \"" +
                 kBundleFormat + "\")");
   }
