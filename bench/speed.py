@@ -100,7 +100,7 @@ def main():
 
     systems = {}
     for name, extra in [("senti default (gru)", []),
-                        ("senti plain", ["--encoder", "none", "--subword-alpha", "0"])]:
+                        ("senti plain", ["--encoder", "none", "--subword-alpha", "0", "--linear", "none"])]:
         model = f"{work}/{'plain' if 'plain' in name else 'default'}"
         log(f"training {name}")
         seconds, rss = run(senti_train(model, 1) + extra, stderr=subprocess.DEVNULL)
@@ -146,7 +146,7 @@ def main():
     for seed in range(2, args.accuracy_seeds + 1):
         log(f"senti plain, seed {seed} (accuracy only)")
         model = f"{work}/plain-seed{seed}"
-        run(senti_train(model, seed) + ["--encoder", "none", "--subword-alpha", "0"],
+        run(senti_train(model, seed) + ["--encoder", "none", "--subword-alpha", "0", "--linear", "none"],
             stderr=subprocess.DEVNULL)
         history = json.load(open(f"{model}/config.json"))["history"]
         systems["senti plain"]["dev_accuracies"].append(history[-1]["valid_accuracy"])

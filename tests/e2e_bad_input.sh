@@ -143,6 +143,10 @@ dir=$(broken truncated); head -c 5000 "$M/weights.pt" >"$dir/weights.pt"
 both_models_error "weights.pt: damaged or replaced" "$dir"
 dir=$(broken tokenizer-junk); head -c 3000 /dev/urandom >"$dir/tokenizer.model"
 both_models_error "tokenizer.model: damaged or replaced" "$dir"
+dir=$(broken linear); rm "$dir/linear.pt"
+both_models_error "lacks linear.pt" "$dir"
+dir=$(broken linear-truncated); head -c 2000 "$M/linear.pt" >"$dir/linear.pt"
+both_models_error "linear.pt: damaged or replaced" "$dir"
 dir=$(broken unchecked)
 python3 - "$dir/config.json" <<'PY'
 import json, sys
@@ -154,7 +158,7 @@ dir=$(broken garbage); printf '{"format": "senti-model", oops' >"$dir/config.jso
 both_models_error "not valid JSON" "$dir"
 dir=$(broken shape); printf '[1, 2, 3]\n' >"$dir/config.json"
 both_models_error "config.json" "$dir"
-for version in 0 2; do
+for version in 0 3; do
   dir=$(broken "v$version")
   python3 - "$dir/config.json" "$version" <<'PY'
 import json, sys

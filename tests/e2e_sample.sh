@@ -5,13 +5,14 @@ source "$(dirname "$0")/e2e_lib.sh"
 DATA=$2
 
 "$BIN/senti-train" --data "$DATA/train.csv" --out "$WORK/model" --epochs 12 --seed 3 --quiet
-for file in config.json tokenizer.model weights.pt; do
+for file in config.json tokenizer.model weights.pt linear.pt; do
   [ -f "$WORK/model/$file" ] || fail "model directory lacks $file"
 done
 python3 - "$WORK/model/config.json" <<'PY' || fail "config.json lacks expected fields"
 import json, sys
 config = json.load(open(sys.argv[1]))
-assert config["format"] == "senti-model" and config["format_version"] == 1
+assert config["format"] == "senti-model" and config["format_version"] == 2
+assert config["linear"]["file"] == "linear.pt" and 0 <= config["linear"]["share"] <= 1
 assert config["labels"] == ["negative", "positive"], config["labels"]
 assert config["training"]["text_column"] == "review"
 assert config["training"]["label_column"] == "sentiment"

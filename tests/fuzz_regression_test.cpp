@@ -39,9 +39,16 @@ TEST_CASE("fuzz corpus: CSV inputs parse or fail cleanly", "[fuzz]") {
 TEST_CASE("fuzz corpus: model inputs load or fail cleanly", "[fuzz]") {
   auto small = senti::test::train_small_model(1);
   senti::test::TempDir dir;
-  senti::save_bundle(
-      dir.file("model"), small.model, small.tokenizer, small.labels, 64,
-      {{"training", nlohmann::json::object()}, {"history", nlohmann::json::array()}});
+  // With a TF-IDF part, as senti-train writes by default (the fuzzer's fixture has one too).
+  std::vector<std::string> texts = senti::test::sample_texts();
+  std::vector<int64_t> labels(texts.size());
+  for (size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<int64_t>(i % 2);
+  senti::LinearOptions linear_options;
+  linear_options.buckets = 4096;
+  const senti::LinearPart linear{senti::fit_tfidf_model(texts, labels, 2, linear_options), 0.5};
+  senti::save_bundle(dir.file("model"), small.model, small.tokenizer, small.labels, 64,
+                     {{"training", nlohmann::json::object()}, {"history", nlohmann::json::array()}},
+                     linear);
   const auto inputs = corpus("model");
   REQUIRE(inputs.size() >= 4);
   for (const auto& [name, bytes] : inputs) {

@@ -41,6 +41,56 @@ bool is_replaceable(const fs::path& dir) {
   return true;
 }
 
+// The "linear" section of config.json and the file it names.
+template <typename Verify>
+LinearPart load_linear(const fs::path& root, const nlohmann::json& config, int64_t classes,
+                       const Verify& verify) {
+  const fs::path config_path = root / kConfigFile;
+  std::string file;
+  double share = 0.0;
+  int64_t buckets = 0, features = 0;
+  try {
+    const auto& section = config.at("linear");
+    read_json_field(section, "file", file);
+    read_json_field(section, "share", share);
+    read_json_field(section, "buckets", buckets);
+    read_json_field(section, "features", features);
+  } catch (const std::exception& shape_error) {
+    throw Error(config_path.string() + ": malformed \"linear\" section (" +
+                first_line(shape_error.what()) + ")");
+  }
+  if (!(share >= 0.0 && share <= 1.0)) {
+    throw Error(config_path.string() + ": linear.share " + std::to_string(share) +
+                " is out of range [0, 1]");
+  }
+  if (file != kLinearFile) {
+    throw Error(config_path.string() + ": linear.file must be \"" + kLinearFile + "\"");
+  }
+  const fs::path path = root / kLinearFile;
+  if (!fs::is_regular_file(path))
+    throw Error("--model: " + root.string() + " lacks " + kLinearFile);
+  verify(path);
+  LinearPart linear;
+  linear.share = share;
+  try {
+    linear.model = TfidfModel(buckets, features, classes);
+  } catch (const Error& shape_error) {
+    throw Error(config_path.string() + ": " + shape_error.what());
+  }
+  try {
+    torch::load(linear.model, path.string());
+  } catch (const std::exception& load_error) {
+    throw Error(path.string() + ": cannot read the tfidf model (truncated or not a senti file): " +
+                first_line(load_error.what()).substr(0, 200));
+  }
+  try {
+    linear.model->index();
+  } catch (const Error& shape_error) {
+    throw Error(path.string() + ": " + shape_error.what());
+  }
+  return linear;
+}
+
 }  // namespace
 
 void check_output_dir(const std::string& dir) {
@@ -61,7 +111,8 @@ void check_output_dir(const std::string& dir) {
 }
 
 void save_bundle(const std::string& dir, SentimentClassifier& model, const Tokenizer& tokenizer,
-                 const LabelSet& labels, int64_t max_tokens, nlohmann::json config) {
+                 const LabelSet& labels, int64_t max_tokens, nlohmann::json config,
+                 const LinearPart& linear) {
   check_output_dir(dir);
   const fs::path target = absolute_dir(dir);
   config["format"] = kBundleFormat;
@@ -72,12 +123,21 @@ void save_bundle(const std::string& dir, SentimentClassifier& model, const Token
   config["tokenizer"]["pieces"] = tokenizer.vocab_size();
   config["tokenizer"]["max_tokens"] = max_tokens;
   config["weights"] = kWeightsFile;
+  std::vector<const char*> files = {kTokenizerFile, kWeightsFile};
+  if (linear.model) {
+    config["linear"] = {{"file", kLinearFile},
+                        {"share", linear.share},
+                        {"buckets", linear.model->num_buckets()},
+                        {"features", linear.model->features()}};
+    files.push_back(kLinearFile);
+  }
   replace_directory(target, "--out", [&](const fs::path& staging) {
     tokenizer.save((staging / kTokenizerFile).string());
     // Weights are always stored on the CPU so any machine can load them.
     auto cpu_model = std::dynamic_pointer_cast<SentimentClassifierImpl>(model->clone(torch::kCPU));
     torch::save(SentimentClassifier(cpu_model), (staging / kWeightsFile).string());
-    for (const char* file : {kTokenizerFile, kWeightsFile}) {
+    if (linear.model) torch::save(linear.model, (staging / kLinearFile).string());
+    for (const char* file : files) {
       config["checksums"][file] = file_checksum((staging / file).string());
     }
     std::ofstream out(staging / kConfigFile);
@@ -115,9 +175,10 @@ ModelBundle load_bundle(const std::string& dir) {
     throw Error(config_path.string() + ": missing integer \"format_version\"");
   }
   const int64_t version = config["format_version"].get<int64_t>();
-  if (version != kBundleFormatVersion) {
+  if (version < kOldestBundleFormatVersion || version > kBundleFormatVersion) {
     throw Error(config_path.string() + ": model format version " + std::to_string(version) +
-                " is not supported by this senti (it reads version " +
+                " is not supported by this senti (it reads versions " +
+                std::to_string(kOldestBundleFormatVersion) + " to " +
                 std::to_string(kBundleFormatVersion) + "); " +
                 (version > kBundleFormatVersion ? "upgrade senti" : "retrain the model"));
   }
@@ -210,8 +271,10 @@ ModelBundle load_bundle(const std::string& dir) {
     }
   }
   model->eval();
+  LinearPart linear;
+  if (config.contains("linear")) linear = load_linear(root, config, options.num_classes, verify);
   return ModelBundle{dir,   options,    std::move(labels), std::move(tokenizer),
-                     model, max_tokens, std::move(config)};
+                     model, max_tokens, std::move(config), std::move(linear)};
 }
 
 }  // namespace senti

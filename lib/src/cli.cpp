@@ -97,6 +97,15 @@ void add_train_options(CLI::App& app, TrainOptions& options) {
                  "random seed; with --threads 1 the same seed gives the same model");
   app.add_option("--threads", training.threads, threads_help());
   app.add_option("--device", training.device, "cpu, or cuda when LibTorch was built with it");
+
+  auto& linear = options.linear;
+  app.add_option("--linear", linear.model,
+                 "second model mixed in: tfidf (logistic regression on word 1-2-grams and "
+                 "character 2-5-grams) or none");
+  app.add_option("--linear-c", linear.c, "inverse L2 strength of the tfidf model (as sklearn's C)");
+  app.add_option("--linear-buckets", linear.buckets, "hash buckets of the tfidf model's n-grams");
+  app.add_option("--linear-iterations", linear.max_iterations,
+                 "L-BFGS iterations fitting the tfidf model");
   app.add_flag("-q,--quiet", options.quiet, "no progress output, only the summary");
 
   // --resume takes every option from the checkpoint; only threads and verbosity may change.

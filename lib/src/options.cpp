@@ -97,6 +97,13 @@ void TrainingOptions::validate() const {
   check_choice("--device", device, {"cpu", "cuda"});
 }
 
+void LinearOptions::validate() const {
+  check_choice("--linear", model, {"tfidf", "none"});
+  check(c > 0.0 && c <= 1e9, fmt::format("--linear-c: {} is out of range (0, 1e9]", c));
+  check_range<int64_t>("--linear-buckets", buckets, 1, int64_t{1} << 30);
+  check_range<int64_t>("--linear-iterations", max_iterations, 1, 100000);
+}
+
 void TrainOptions::validate() const {
   data.validate("--data");
   check(!out.empty(), "--out is required (the model directory to write), or --resume DIR");
@@ -106,6 +113,7 @@ void TrainOptions::validate() const {
   tokenizer.validate();
   model.validate();
   training.validate();
+  linear.validate();
 }
 
 void EvalOptions::validate() const {

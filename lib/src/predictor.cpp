@@ -47,15 +47,32 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
   while (caches_.size() < workers()) caches_.emplace_back(bundle_.tokenizer);
   std::vector<Prediction> predictions(texts.size());
   std::vector<std::vector<int64_t>> encoded(texts.size());
-  // Each thread tokenizes its share of the texts and, for a folded model, classifies them too.
+  const auto& linear = bundle_.linear;
+  const auto classes = static_cast<size_t>(bundle_.labels.size());
+  std::vector<float> linear_probabilities(linear.model ? texts.size() * classes : 0);
+  // Each thread tokenizes its share of the texts and, for a folded model, classifies them too;
+  // the TF-IDF model, if any, reads them here as well.
   parallel_ranges(texts.size(), workers(), kGrain, [&](size_t worker, size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
       encoded[i] =
           caches_[worker].encode_for_model(texts[i], bundle_.max_tokens, &predictions[i].truncated);
+      if (linear.model) linear.model->probabilities(texts[i], &linear_probabilities[i * classes]);
     }
     if (folded_) run_folded(encoded, begin, end, with_attention, predictions);
   });
   if (!folded_) run_batched(encoded, with_attention, batch_size, predictions);
+  if (linear.model) {
+    const auto share = static_cast<float>(linear.share);
+    for (size_t i = 0; i < predictions.size(); ++i) {
+      auto& probabilities = predictions[i].probabilities;
+      for (size_t c = 0; c < classes; ++c) {
+        probabilities[c] =
+            share * linear_probabilities[i * classes + c] + (1.0f - share) * probabilities[c];
+      }
+      predictions[i].label =
+          std::max_element(probabilities.begin(), probabilities.end()) - probabilities.begin();
+    }
+  }
   return predictions;
 }
 

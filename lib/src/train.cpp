@@ -22,6 +22,8 @@
 #include "senti/json_io.h"
 #include "senti/labels.h"
 #include "senti/log.h"
+#include "senti/overlap.h"
+#include "senti/tfidf_model.h"
 #include "senti/tokenizer.h"
 #include "senti/trainer.h"
 
@@ -41,6 +43,77 @@ std::vector<EncodedExample> encode_examples(const std::vector<Example>& examples
         {tokenizer.encode_for_model(example.text, max_tokens, nullptr, sample_alpha), *label});
   }
   return encoded;
+}
+
+// The neural classifier's class probabilities for `rows`, [rows, classes], on the CPU.
+torch::Tensor neural_probabilities(SentimentClassifier& model,
+                                   const std::vector<EncodedExample>& rows) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  const auto device = model->parameters().front().device();
+  std::vector<torch::Tensor> parts;
+  constexpr size_t kBatch = 256;
+  for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
+    std::vector<const std::vector<int64_t>*> batch;
+    for (size_t k = begin; k < std::min(rows.size(), begin + kBatch); ++k) {
+      batch.push_back(&rows[k].ids);
+    }
+    parts.push_back(
+        torch::softmax(model->forward(pad_batch(batch).to(device)).logits, /*dim=*/1).cpu());
+  }
+  return parts.empty() ? torch::zeros({0, model->options.num_classes}) : torch::cat(parts);
+}
+
+// Validation rows found inside training texts, at or above this share of a sample, make the
+// validation loss favour whichever model memorises more (SST-2: its rows are phrases of the same
+// sentences, and validation picks a share of 0.8 for the TF-IDF model where dev.csv wants 0.5).
+constexpr double kOverlapLimit = 0.5;
+
+// Fits the TF-IDF model on the training rows and chooses its share in the mix on the validation
+// rows (those with a known label, as in `valid_set`): the share with the lowest log loss, or an
+// even mix when there are no validation rows or they mostly repeat training text.
+LinearPart fit_linear(const TrainOptions& options, const std::vector<std::string>& texts,
+                      const std::vector<int64_t>& label_ids, const LabelSet& labels,
+                      const std::vector<Example>& valid_rows,
+                      const std::vector<EncodedExample>& valid_set, SentimentClassifier& model) {
+  LinearPart linear;
+  if (options.linear.model == "none") return linear;
+  const auto started = std::chrono::steady_clock::now();
+  linear.model = fit_tfidf_model(texts, label_ids, labels.size(), options.linear);
+  std::vector<float> probabilities;
+  std::vector<int64_t> gold;
+  std::vector<std::string> valid_texts;
+  std::vector<float> row(static_cast<size_t>(labels.size()));
+  for (const auto& example : valid_rows) {
+    const auto label = labels.index(example.label);
+    if (!label) continue;
+    linear.model->probabilities(example.text, row.data());
+    probabilities.insert(probabilities.end(), row.begin(), row.end());
+    gold.push_back(*label);
+    valid_texts.push_back(example.text);
+  }
+  const double overlap = share_inside(texts, valid_texts);
+  std::string how = "chosen by validation loss";
+  linear.share = 0.5;
+  if (gold.empty()) {
+    how = "no validation rows to choose it on";
+  } else if (overlap >= kOverlapLimit) {
+    how = "an even mix: validation repeats training text";
+    spdlog::warn(
+        "{:.0f}% of a sample of validation rows occur inside training rows (phrase-level data or "
+        "duplicates): validation scores are optimistic, and the tfidf model's share is not chosen "
+        "on them",
+        100.0 * overlap);
+  } else {
+    const auto linear_valid =
+        torch::from_blob(probabilities.data(), {static_cast<int64_t>(gold.size()), labels.size()});
+    linear.share = best_linear_share(neural_probabilities(model, valid_set), linear_valid, gold);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  spdlog::info("tfidf model: {} n-gram features, {:.1f}s; its share of the mix: {:.2f} ({})",
+               linear.model->features(), seconds, linear.share, how);
+  return linear;
 }
 
 std::string label_counts(const std::vector<Example>& examples) {
@@ -83,7 +156,8 @@ nlohmann::json training_section(const TrainOptions& options, const Dataset& data
           {"device", t.device},
           {"tokenizer_type", options.tokenizer.type},
           {"vocab_size_requested", options.tokenizer.vocab_size},
-          {"lowercase", options.tokenizer.lowercase}};
+          {"lowercase", options.tokenizer.lowercase},
+          {"linear", options.linear}};
 }
 
 // FNV-1a over every row's text and label, to tell on resume whether the data is the same.
@@ -267,6 +341,10 @@ void run_train(const TrainOptions& given) {
         signal);
   }
 
+  const LinearPart linear = result.diverged.empty() ? fit_linear(options, texts, label_ids, labels,
+                                                                 valid_rows, valid_set, model)
+                                                    : LinearPart{};
+
   nlohmann::json config;
   config["senti_version"] = SENTI_VERSION;
   config["training"] = training_section(options, data, train_set.size(), valid_set.size(), threads);
@@ -276,7 +354,7 @@ void run_train(const TrainOptions& given) {
       {"epochs_run", result.history.size()}, {"stopped_early", result.stopped_early},
       {"resumed", checkpoint.has_value()},   {"seconds", result.seconds}};
   if (!result.diverged.empty()) config["result"]["diverged"] = result.diverged;
-  save_bundle(options.out, model, tokenizer, labels, max_tokens, config);
+  save_bundle(options.out, model, tokenizer, labels, max_tokens, config, linear);
   if (!result.diverged.empty()) {
     throw Error(fmt::format(
         "training diverged: {}; kept the best model so far (epoch {}) in {}; try a lower --lr",

@@ -25,17 +25,21 @@ void model_one_input(const uint8_t* data, size_t size, const std::string& fixtur
     std::abort();
   }
   const std::string bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
-  const int mode = data[0] % 4;
-  if (mode == 3) {
-    // Cut weights.pt at a position the input chooses.
-    std::ifstream in(scratch / kWeightsFile, std::ios::binary);
+  const int mode = data[0] % 6;
+  if (mode == 3 || mode == 5) {
+    // Cut weights.pt or linear.pt at a position the input chooses.
+    const fs::path path = scratch / (mode == 3 ? kWeightsFile : kLinearFile);
+    std::ifstream in(path, std::ios::binary);
     std::string weights((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     size_t cut = 0;
     for (const char c : bytes) cut = cut * 131 + static_cast<unsigned char>(c);
     weights.resize(weights.empty() ? 0 : cut % weights.size());
-    std::ofstream(scratch / kWeightsFile, std::ios::binary | std::ios::trunc) << weights;
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << weights;
   } else {
-    const char* file = mode == 0 ? kConfigFile : mode == 1 ? kWeightsFile : kTokenizerFile;
+    const char* file = mode == 0   ? kConfigFile
+                       : mode == 1 ? kWeightsFile
+                       : mode == 2 ? kTokenizerFile
+                                   : kLinearFile;
     std::ofstream(scratch / file, std::ios::binary | std::ios::trunc) << bytes;
   }
   try {

@@ -14,8 +14,9 @@ namespace senti::fuzz {
 void csv_one_input(const uint8_t* data, size_t size);
 
 /// Byte 0 picks a file of the model directory `fixture` (0: config.json, 1: weights.pt,
-/// 2: tokenizer.model, 3: weights.pt cut short at a position taken from the input); the rest
-/// replaces it in a scratch copy, which is then loaded and, if it loads, run on a sentence.
+/// 2: tokenizer.model, 3: weights.pt cut short at a position taken from the input, 4: linear.pt,
+/// 5: linear.pt cut short); the rest replaces it in a scratch copy, which is then loaded and, if
+/// it loads, run on a sentence.
 void model_one_input(const uint8_t* data, size_t size, const std::string& fixture);
 
 }  // namespace senti::fuzz

@@ -7,16 +7,26 @@
 
 #include "senti/labels.h"
 #include "senti/model.h"
+#include "senti/tfidf_model.h"
 #include "senti/tokenizer.h"
 
 namespace senti {
 
 constexpr const char* kBundleFormat = "senti-model";  ///< config.json "format"
-constexpr int kBundleFormatVersion = 1;               ///< config.json "format_version"
+constexpr int kBundleFormatVersion = 2;               ///< config.json "format_version" written
+constexpr int kOldestBundleFormatVersion = 1;         ///< oldest one read (1: no linear model)
 constexpr const char* kConfigFile = "config.json";
 constexpr const char* kTokenizerFile = "tokenizer.model";
 constexpr const char* kWeightsFile = "weights.pt";
+constexpr const char* kLinearFile = "linear.pt";
 constexpr const char* kCheckpointDir = "checkpoint";  ///< senti-train's resumable state, if any
+
+/// The TF-IDF model mixed with the neural classifier, if any: a text's probabilities are
+/// `share * linear + (1 - share) * neural`.
+struct LinearPart {
+  TfidfModel model{nullptr};  ///< null: the neural classifier alone
+  double share = 0.0;         ///< in [0, 1]
+};
 
 /// A loaded model directory.
 struct ModelBundle {
@@ -27,6 +37,7 @@ struct ModelBundle {
   SentimentClassifier model;   ///< weights loaded, in eval mode
   int64_t max_tokens = 0;      ///< texts are cut to this many tokens
   nlohmann::json config;       ///< the whole config.json
+  LinearPart linear;           ///< the mixed-in TF-IDF model, if the model has one
 };
 
 /// Writes a model directory at `dir` atomically: everything goes into a temporary sibling
@@ -34,7 +45,8 @@ struct ModelBundle {
 /// never a mix. An existing `dir` is replaced only when it is a senti model or empty.
 /// `config` must hold the "training" and "history" sections; this adds the rest.
 void save_bundle(const std::string& dir, SentimentClassifier& model, const Tokenizer& tokenizer,
-                 const LabelSet& labels, int64_t max_tokens, nlohmann::json config);
+                 const LabelSet& labels, int64_t max_tokens, nlohmann::json config,
+                 const LinearPart& linear = {});
 
 /// Throws senti::Error when `dir` could not receive a model: it is a file, or a non-empty
 /// directory that is neither a senti model nor holds only a training checkpoint (checked before

@@ -72,6 +72,8 @@ void to_json(nlohmann::json& json, const ModelOptions& value);
 void from_json(const nlohmann::json& json, ModelOptions& value);
 void to_json(nlohmann::json& json, const TrainingOptions& value);
 void from_json(const nlohmann::json& json, TrainingOptions& value);
+void to_json(nlohmann::json& json, const LinearOptions& value);
+void from_json(const nlohmann::json& json, LinearOptions& value);
 /// All of TrainOptions but `resume` (how a run was started is not part of what it is).
 void to_json(nlohmann::json& json, const TrainOptions& value);
 void from_json(const nlohmann::json& json, TrainOptions& value);

@@ -24,7 +24,7 @@ struct DataOptions {
 
 /// How the classifier is optimised (senti-train).
 struct TrainingOptions {
-  int64_t epochs = 10;              ///< passes over the training data, >= 1
+  int64_t epochs = 8;               ///< passes over the training data, >= 1
   int64_t batch_size = 64;          ///< examples per optimiser step, >= 1
   double learning_rate = 2e-3;      ///< peak learning rate (after warm-up), > 0
   double weight_decay = 0.01;       ///< decoupled weight decay (AdamW) or L2 (Adam), >= 0
@@ -46,6 +46,17 @@ struct TrainingOptions {
   void validate() const;
 };
 
+/// senti's second model, TF-IDF n-gram logistic regression (ngram_linear.h), mixed with the
+/// neural classifier (senti-train).
+struct LinearOptions {
+  std::string model = "tfidf";   ///< tfidf, or none (the neural classifier alone)
+  double c = 4.0;                ///< inverse L2 strength, as scikit-learn's C, > 0
+  int64_t buckets = 1 << 21;     ///< hash buckets of the n-gram features, [1, 2^30]
+  int64_t max_iterations = 100;  ///< L-BFGS iterations, >= 1
+
+  void validate() const;
+};
+
 /// Everything senti-train takes.
 struct TrainOptions {
   DataOptions data;            ///< training data
@@ -55,6 +66,7 @@ struct TrainOptions {
   TokenizerOptions tokenizer;  ///< SentencePiece training
   ModelOptions model;          ///< classifier shape
   TrainingOptions training;    ///< optimisation
+  LinearOptions linear;        ///< the n-gram linear model mixed in
   bool quiet = false;          ///< no progress bar or per-epoch lines
   std::string resume;          ///< continue the interrupted run whose --out this is (--resume)
 

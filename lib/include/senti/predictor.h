@@ -14,7 +14,7 @@ namespace senti {
 /// The model's answer for one text.
 struct Prediction {
   int64_t label = 0;                          ///< class id with the highest probability
-  std::vector<float> probabilities;           ///< one per class, summing to 1
+  std::vector<float> probabilities;           ///< one per class, summing to 1 (the mix, if any)
   std::vector<std::string> tokens;            ///< SentencePiece pieces the model saw
   std::vector<std::vector<float>> attention;  ///< [heads][tokens] weights, each row sums to 1
   bool truncated = false;                     ///< the text was longer than max_tokens
@@ -25,7 +25,8 @@ struct Prediction {
 /// Texts are tokenized through per-thread WordCaches (SentencePiece's encoder may be called from
 /// several threads at once: google/sentencepiece issues 207 and 657). A model without a context
 /// encoder runs as a FoldedBagModel (per-piece tables, one text at a time); the others run in
-/// batches of texts of similar length.
+/// batches of texts of similar length. A model with a TF-IDF part (LinearPart) mixes its
+/// probabilities in; the attention shown is the neural classifier's.
 class Predictor {
  public:
   explicit Predictor(ModelBundle bundle);

@@ -1,0 +1,29 @@
+#pragma once
+// The n-grams of a text that senti's linear model reads, hashed into buckets: word unigrams and
+// bigrams, and character 2-5-grams inside word boundaries. They follow scikit-learn's
+// TfidfVectorizer (default token pattern, and analyzer="char_wb"), the features of the TF-IDF +
+// logistic regression baseline, with two differences: only ASCII letters are lower-cased, and
+// every byte of a multi-byte UTF-8 character counts as a word character.
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace senti {
+
+/// Word n-grams and character n-grams of one text, as bucket ids in [0, buckets); an n-gram
+/// that occurs twice appears twice.
+struct HashedNgrams {
+  std::vector<uint32_t> words;  ///< word unigrams and bigrams
+  std::vector<uint32_t> chars;  ///< character 2-5-grams of each space-padded word
+};
+
+/// Fills `out` (cleared first) with the hashed n-grams of `text`. `buckets` must be >= 1.
+///
+/// Words are runs of two or more word characters (ASCII letters, digits, '_', and any byte of a
+/// multi-byte character), lower-cased. Character n-grams are taken from each whitespace-separated
+/// chunk padded with one space on either side, counting UTF-8 characters, not bytes; a padded
+/// chunk of at most n characters gives itself once, at the first such n (scikit-learn's char_wb).
+void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out);
+
+}  // namespace senti

@@ -1,0 +1,58 @@
+#pragma once
+// senti's second model: logistic regression on TF-IDF n-gram features (ngram_features.h), fitted
+// to its optimum with L-BFGS. It is the strongest classical baseline on small data and makes
+// different mistakes from the neural classifier; senti-train mixes the two models' probabilities
+// with a weight chosen on the validation rows.
+
+#include <torch/nn/module.h>
+#include <torch/nn/pimpl.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "senti/options.h"
+
+namespace senti {
+
+/// The fitted model: only buckets seen in training have a row. `buckets`, `idf` and `weight` are
+/// registered buffers, so the module saves and loads with torch::save/torch::load.
+class TfidfModelImpl : public torch::nn::Module {
+ public:
+  /// An empty model of the given shape, to load into (or to fit).
+  TfidfModelImpl(int64_t num_buckets, int64_t features, int64_t classes);
+
+  /// Rebuilds the bucket -> row index from `buckets`; call after torch::load.
+  void index();
+  /// Class probabilities of one text into `out` (classes() floats). Safe from several threads.
+  void probabilities(std::string_view text, float* out) const;
+
+  int64_t num_buckets() const { return num_buckets_; }
+  int64_t features() const { return features_; }
+  int64_t classes() const { return classes_; }
+
+  torch::Tensor buckets;  ///< int64 [features]: the hashed bucket of each row, ascending
+  torch::Tensor idf;      ///< float [features]: inverse document frequency
+  torch::Tensor weight;   ///< float [features, classes]
+  torch::Tensor bias;     ///< float [classes]
+
+ private:
+  int64_t num_buckets_, features_, classes_;
+  std::vector<int32_t> row_of_bucket_;  ///< -1 where no feature was seen in training
+};
+TORCH_MODULE(TfidfModel);
+
+/// Fits the model on `texts` with class ids `labels` in [0, classes) by L-BFGS: the optimum of
+/// scikit-learn's LogisticRegression(C) (binomial for two classes, multinomial for more; the
+/// biases are not penalised). Rows are split between LibTorch's thread count of threads.
+TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,
+                           const std::vector<int64_t>& labels, int64_t classes,
+                           const LinearOptions& options);
+
+/// The share of the linear model in the mix `share * linear + (1 - share) * neural` (steps of
+/// 0.05 in [0, 1]) with the lowest log loss on rows whose gold class ids are `labels`; both
+/// probability tensors are [rows, classes]. 0.5 when there are no rows.
+double best_linear_share(const torch::Tensor& neural, const torch::Tensor& linear,
+                         const std::vector<int64_t>& labels);
+
+}  // namespace senti

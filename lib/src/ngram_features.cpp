@@ -1,0 +1,107 @@
+#include "senti/ngram_features.h"
+
+#include <string>
+
+#include "senti/checksum.h"
+
+namespace senti {
+namespace {
+
+bool is_word_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c >= 0x80;
+}
+
+bool is_space(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// A UTF-8 continuation byte (10xxxxxx) does not start a character.
+bool starts_character(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+}
+
+// Word and character n-grams hash apart: the namespace byte leads the hashed bytes.
+uint32_t bucket_of(char space, std::string_view ngram, uint32_t buckets) {
+  uint64_t hash = fnv1a64(kFnv1aStart, std::string_view(&space, 1));
+  hash = fnv1a64(hash, ngram);
+  hash ^= hash >> 33;  // MurmurHash3's finaliser spreads FNV's bits before the modulo
+  hash *= 0xff51afd7ed558ccdull;
+  hash ^= hash >> 33;
+  return static_cast<uint32_t>(hash % buckets);
+}
+
+size_t characters(std::string_view bytes) {
+  size_t count = 0;
+  for (char c : bytes) count += starts_character(c) ? 1 : 0;
+  return count;
+}
+
+}  // namespace
+
+void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out) {
+  out.words.clear();
+  out.chars.clear();
+  std::string lowered(text);
+  for (auto& c : lowered) c = lower(c);
+
+  // Words: runs of two or more word characters; then each adjacent pair.
+  std::vector<std::string_view> words;
+  for (size_t i = 0; i < lowered.size();) {
+    if (!is_word_byte(static_cast<unsigned char>(lowered[i]))) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < lowered.size() && is_word_byte(static_cast<unsigned char>(lowered[end]))) ++end;
+    const std::string_view word(lowered.data() + i, end - i);
+    if (characters(word) >= 2) words.push_back(word);
+    i = end;
+  }
+  std::string pair;
+  for (size_t i = 0; i < words.size(); ++i) {
+    out.words.push_back(bucket_of('w', words[i], buckets));
+    if (i + 1 < words.size()) {
+      pair.assign(words[i]).append(" ").append(words[i + 1]);
+      out.words.push_back(bucket_of('w', pair, buckets));
+    }
+  }
+
+  // Character 2-5-grams of each whitespace-separated chunk, padded: " chunk ".
+  std::string padded;
+  std::vector<size_t> starts;  // byte offset of each character of `padded`, then its size
+  for (size_t i = 0; i < lowered.size();) {
+    if (is_space(static_cast<unsigned char>(lowered[i]))) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < lowered.size() && !is_space(static_cast<unsigned char>(lowered[end]))) ++end;
+    padded.assign(" ").append(lowered, i, end - i).append(" ");
+    i = end;
+    starts.clear();
+    for (size_t b = 0; b < padded.size(); ++b) {
+      if (starts_character(padded[b])) starts.push_back(b);
+    }
+    const size_t length = starts.size();
+    starts.push_back(padded.size());
+    for (size_t n = 2; n <= 5; ++n) {
+      // scikit-learn's _char_wb_ngrams: the first n-gram always, then one per further offset.
+      const auto take = [&](size_t offset) {
+        const size_t last = std::min(offset + n, length);
+        out.chars.push_back(bucket_of(
+            'c', std::string_view(padded).substr(starts[offset], starts[last] - starts[offset]),
+            buckets));
+      };
+      take(0);
+      for (size_t offset = 1; offset + n <= length; ++offset) take(offset);
+      if (length <= n) break;  // a chunk this short counts once, not once per n
+    }
+  }
+}
+
+}  // namespace senti

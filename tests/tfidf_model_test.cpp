@@ -1,0 +1,137 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <numeric>
+
+#include "fixtures.h"
+#include "senti/csv.h"
+#include "senti/error.h"
+#include "senti/predictor.h"
+#include "senti/tfidf_model.h"
+#include "test_util.h"
+
+namespace {
+
+struct Rows {
+  std::vector<std::string> texts;
+  std::vector<int64_t> labels;  // negative 0, positive 1 (scikit-learn's sorted order)
+};
+
+Rows sample_rows(const std::string& file) {
+  Rows rows;
+  for (const auto& record : senti::read_csv(senti::test::sample_data(file), ',').records) {
+    rows.texts.push_back(record.fields.at(0));
+    rows.labels.push_back(record.fields.at(1) == "positive" ? 1 : 0);
+  }
+  return rows;
+}
+
+std::vector<float> probabilities(const senti::TfidfModel& model, const std::string& text) {
+  std::vector<float> out(static_cast<size_t>(model->classes()));
+  model->probabilities(text, out.data());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("tfidf model: fits scikit-learn's TF-IDF + LogisticRegression(C=4) optimum", "[tfidf]") {
+  const auto train = sample_rows("train.csv");
+  const auto test = sample_rows("test.csv");
+  senti::LinearOptions options;
+  options.buckets = 1 << 24;  // no collisions among the sample's 2,362 n-grams
+  options.max_iterations = 1000;
+  const auto model = senti::fit_tfidf_model(train.texts, train.labels, 2, options);
+  CHECK(model->features() == 2362);  // the vocabulary size scikit-learn finds
+  // P(positive) for the first test rows, from scikit-learn 1.2 on the same files:
+  // make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+  //            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))
+  // and LogisticRegression(C=4, tol=1e-8).
+  const std::vector<double> expected = {0.0289, 0.9219, 0.1962, 0.0693, 0.0341, 0.1087,
+                                        0.9612, 0.0372, 0.0355, 0.4277, 0.9566, 0.0247};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const auto p = probabilities(model, test.texts[i]);
+    CHECK(p[0] + p[1] == Approx(1.0f).margin(1e-5));
+    CHECK(p[1] == Approx(expected[i]).margin(0.003));
+  }
+}
+
+TEST_CASE("tfidf model: three classes, unseen words, empty text", "[tfidf]") {
+  const std::vector<std::string> texts = {"great film", "great cast",  "awful film",
+                                          "awful plot", "it was okay", "okay I guess"};
+  const std::vector<int64_t> labels = {0, 0, 1, 1, 2, 2};
+  const auto model = senti::fit_tfidf_model(texts, labels, 3, senti::LinearOptions{});
+  REQUIRE(model->classes() == 3);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const auto p = probabilities(model, texts[i]);
+    CHECK(std::accumulate(p.begin(), p.end(), 0.0f) == Approx(1.0f).margin(1e-5));
+    CHECK(std::max_element(p.begin(), p.end()) - p.begin() == labels[i]);
+  }
+  // Nothing known: only the bias speaks, the same for every such text, and it is unsure.
+  const auto bias_only = probabilities(model, "");
+  CHECK(*std::max_element(bias_only.begin(), bias_only.end()) < 0.5f);
+  for (const char* unknown : {"zzzz qqqq", "!!!"})
+    CHECK(probabilities(model, unknown) == bias_only);
+}
+
+TEST_CASE("tfidf model: the share in the mix is chosen by validation loss", "[tfidf]") {
+  const std::vector<int64_t> gold = {0, 1, 1, 0};
+  const auto right = torch::tensor({0.9f, 0.1f, 0.2f, 0.8f, 0.1f, 0.9f, 0.7f, 0.3f}).view({4, 2});
+  const auto unsure = torch::full({4, 2}, 0.5f);
+  const auto wrong = 1.0f - right;
+  CHECK(senti::best_linear_share(unsure, right, gold) == 1.0);
+  CHECK(senti::best_linear_share(right, unsure, gold) == 0.0);
+  CHECK(senti::best_linear_share(right, wrong, gold) == 0.0);
+  // Two equally good models that are wrong on different rows: the mix beats either.
+  const auto a = torch::tensor({0.9f, 0.1f, 0.4f, 0.6f, 0.6f, 0.4f, 0.9f, 0.1f}).view({4, 2});
+  const auto b = torch::tensor({0.6f, 0.4f, 0.1f, 0.9f, 0.1f, 0.9f, 0.4f, 0.6f}).view({4, 2});
+  const double share = senti::best_linear_share(a, b, gold);
+  CHECK(share > 0.2);
+  CHECK(share < 0.8);
+  CHECK(senti::best_linear_share(a, b, {}) == 0.5);
+}
+
+TEST_CASE("tfidf model: saved in the bundle, mixed into predictions, checked on load",
+          "[tfidf][bundle]") {
+  auto small = senti::test::train_small_model(2);
+  const auto train = sample_rows("train.csv");
+  senti::LinearPart linear{senti::fit_tfidf_model(train.texts, train.labels, 2, {}), 0.3};
+  senti::test::TempDir dir;
+  const auto path = dir.file("model");
+  const nlohmann::json config = {{"training", {{"seed", 1}}}, {"history", nlohmann::json::array()}};
+  senti::save_bundle(path, small.model, small.tokenizer, small.labels, 64, config, linear);
+  const senti::Predictor mixed(senti::load_bundle(path));
+  REQUIRE(mixed.bundle().linear.model);
+  CHECK(mixed.bundle().linear.share == 0.3);
+
+  const auto neural_path = dir.file("neural");
+  senti::save_bundle(neural_path, small.model, small.tokenizer, small.labels, 64, config);
+  const senti::Predictor neural(senti::load_bundle(neural_path));
+  CHECK(!neural.bundle().linear.model);
+
+  const std::vector<std::string> texts(train.texts.begin(), train.texts.begin() + 20);
+  const auto with = mixed.predict(texts, /*with_attention=*/true);
+  const auto without = neural.predict(texts, /*with_attention=*/true);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const auto p = probabilities(linear.model, texts[i]);
+    for (size_t c = 0; c < 2; ++c) {
+      CHECK(with[i].probabilities[c] ==
+            Approx(0.3 * p[c] + 0.7 * without[i].probabilities[c]).margin(1e-5));
+    }
+    CHECK(with[i].attention == without[i].attention);  // explanations stay the neural model's
+  }
+
+  // A damaged or mis-described linear part is refused with the file named.
+  std::string config_text;
+  {
+    std::ifstream in(path + "/config.json");
+    config_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  auto edited = nlohmann::json::parse(config_text);
+  edited["linear"]["share"] = 1.5;
+  std::ofstream(path + "/config.json") << edited.dump();
+  REQUIRE_THROWS_WITH(senti::load_bundle(path), Catch::Contains("linear.share"));
+  edited["linear"]["share"] = 0.3;
+  edited["linear"]["features"] = 5;
+  std::ofstream(path + "/config.json") << edited.dump();
+  REQUIRE_THROWS_WITH(senti::load_bundle(path), Catch::Contains("linear.pt"));
+}
