@@ -56,6 +56,17 @@ TEST_CASE("options: messages name the flag, the value and the range", "[options]
   options.data.delimiter = ";;";
   REQUIRE_THROWS_WITH(options.validate(),
                       "--delimiter: ';;' must be a single character (or 'tab')");
+  options = valid_train();
+  options.linear.model = "svm";
+  REQUIRE_THROWS_WITH(options.validate(),
+                      "--linear: unknown value 'svm' (expected one of: tfidf, none)");
+  options = valid_train();
+  options.linear.c = 0;
+  REQUIRE_THROWS_WITH(options.validate(), "--linear-c: 0 is out of range (0, 1e9]");
+  options = valid_train();
+  options.linear.buckets = senti::kMaxTfidfBuckets + 1;
+  REQUIRE_THROWS_WITH(options.validate(),
+                      "--linear-buckets: 67108865 is out of range [1, 67108864]");
 }
 
 TEST_CASE("options: predict and eval checks", "[options]") {

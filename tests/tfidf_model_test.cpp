@@ -131,6 +131,10 @@ TEST_CASE("tfidf model: saved in the bundle, mixed into predictions, checked on 
   std::ofstream(path + "/config.json") << edited.dump();
   REQUIRE_THROWS_WITH(senti::load_bundle(path), Catch::Contains("linear.share"));
   edited["linear"]["share"] = 0.3;
+  edited["linear"]["buckets"] = int64_t{1} << 40;  // refused before anything that size is made
+  std::ofstream(path + "/config.json") << edited.dump();
+  REQUIRE_THROWS_WITH(senti::load_bundle(path), Catch::Contains("out of range"));
+  edited["linear"]["buckets"] = linear.model->num_buckets();
   edited["linear"]["features"] = 5;
   std::ofstream(path + "/config.json") << edited.dump();
   REQUIRE_THROWS_WITH(senti::load_bundle(path), Catch::Contains("linear.pt"));

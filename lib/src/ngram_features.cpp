@@ -1,5 +1,6 @@
 #include "senti/ngram_features.h"
 
+#include <algorithm>
 #include <string>
 
 #include "senti/checksum.h"

@@ -120,15 +120,17 @@ void tfidf_entries(std::string_view text, uint32_t num_buckets,
 
 TfidfModelImpl::TfidfModelImpl(int64_t num_buckets, int64_t features, int64_t classes)
     : num_buckets_(num_buckets), features_(features), classes_(classes) {
-  if (num_buckets < 1 || num_buckets > (int64_t{1} << 30) || features < 0 ||
-      features > num_buckets || classes < 2) {
+  if (num_buckets < 1 || num_buckets > kMaxTfidfBuckets || features < 0 || features > num_buckets ||
+      classes < 2) {
     throw Error("the tfidf model's shape is out of range (buckets " + std::to_string(num_buckets) +
                 ", features " + std::to_string(features) + ", classes " + std::to_string(classes) +
                 ")");
   }
-  buckets = register_buffer("buckets", torch::zeros({features}, torch::kInt64));
-  idf = register_buffer("idf", torch::zeros({features}));
-  weight = register_buffer("weight", torch::zeros({features, classes}));
+  // Empty until fitted or loaded (torch::load replaces them whole): a damaged config.json must
+  // not make this allocate what its numbers say. index() checks the shapes.
+  buckets = register_buffer("buckets", torch::zeros({0}, torch::kInt64));
+  idf = register_buffer("idf", torch::zeros({0}));
+  weight = register_buffer("weight", torch::zeros({0, classes}));
   bias = register_buffer("bias", torch::zeros({classes}));
 }
 
@@ -241,10 +243,10 @@ TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,
   });
 
   torch::NoGradGuard no_grad;
-  model->buckets.copy_(as_tensor(bucket_of_row, torch::kInt64));
-  model->idf.copy_(as_tensor(idf, torch::kFloat32));
-  model->weight.copy_(weight.detach());
-  model->bias.copy_(bias.detach());
+  model->buckets.set_(as_tensor(bucket_of_row, torch::kInt64));
+  model->idf.set_(as_tensor(idf, torch::kFloat32));
+  model->weight.set_(weight.detach().clone());
+  model->bias.set_(bias.detach().clone());
   model->index();
   return model;
 }

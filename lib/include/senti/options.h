@@ -46,12 +46,15 @@ struct TrainingOptions {
   void validate() const;
 };
 
+/// The most hash buckets a TF-IDF model may have (--linear-buckets): 2^26, 256 MB of bucket index.
+constexpr int64_t kMaxTfidfBuckets = int64_t{1} << 26;
+
 /// senti's second model, TF-IDF n-gram logistic regression (ngram_linear.h), mixed with the
 /// neural classifier (senti-train).
 struct LinearOptions {
   std::string model = "tfidf";   ///< tfidf, or none (the neural classifier alone)
   double c = 4.0;                ///< inverse L2 strength, as scikit-learn's C, > 0
-  int64_t buckets = 1 << 21;     ///< hash buckets of the n-gram features, [1, 2^30]
+  int64_t buckets = 1 << 21;     ///< hash buckets of the n-gram features, [1, 2^26]
   int64_t max_iterations = 100;  ///< L-BFGS iterations, >= 1
 
   void validate() const;

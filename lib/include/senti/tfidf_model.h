@@ -19,7 +19,8 @@ namespace senti {
 /// registered buffers, so the module saves and loads with torch::save/torch::load.
 class TfidfModelImpl : public torch::nn::Module {
  public:
-  /// An empty model of the given shape, to load into (or to fit).
+  /// An empty model of the given shape, to load into (or to fit); throws senti::Error when the
+  /// shape is out of range.
   TfidfModelImpl(int64_t num_buckets, int64_t features, int64_t classes);
 
   /// Rebuilds the bucket -> row index from `buckets`; call after torch::load.
