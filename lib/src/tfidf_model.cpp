@@ -135,9 +135,11 @@ TfidfModelImpl::TfidfModelImpl(int64_t num_buckets, int64_t features, int64_t cl
 }
 
 void TfidfModelImpl::index() {
-  if (buckets.numel() != features_ || idf.numel() != features_ ||
+  if (buckets.scalar_type() != torch::kInt64 || idf.scalar_type() != torch::kFloat32 ||
+      weight.scalar_type() != torch::kFloat32 || bias.scalar_type() != torch::kFloat32 ||
+      buckets.numel() != features_ || idf.numel() != features_ ||
       weight.sizes() != torch::IntArrayRef{features_, classes_} || bias.numel() != classes_) {
-    throw Error("the tfidf model's tensors do not have the shapes config.json gives");
+    throw Error("the tfidf model's tensors do not have the types and shapes config.json gives");
   }
   buckets = buckets.contiguous();
   idf = idf.contiguous();
