@@ -26,6 +26,7 @@ TEST_CASE("parallel ranges: every item once, in contiguous ranges", "[parallel]"
       for (size_t worker : worker_ids) CHECK(worker < workers);
       // Ranges are at least a grain long: 5 items make one range, 1000 make `workers`.
       CHECK(worker_ids.size() == (count == 0 ? 0 : count < 20 ? 1 : workers));
+      CHECK(worker_ids.size() == senti::range_count(count, workers, /*grain=*/10));
     }
   }
 }

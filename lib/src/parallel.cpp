@@ -7,10 +7,15 @@
 
 namespace senti {
 
+size_t range_count(size_t count, size_t workers, size_t grain) {
+  if (count == 0) return 0;
+  return std::max<size_t>(1, std::min(workers, count / std::max<size_t>(1, grain)));
+}
+
 void parallel_ranges(size_t count, size_t workers, size_t grain,
                      const std::function<void(size_t, size_t, size_t)>& body) {
   if (count == 0) return;
-  const size_t ranges = std::max<size_t>(1, std::min(workers, count / std::max<size_t>(1, grain)));
+  const size_t ranges = range_count(count, workers, grain);
   const size_t step = (count + ranges - 1) / ranges;
   std::vector<std::exception_ptr> failures(ranges);
   std::vector<std::thread> threads;

@@ -16,10 +16,27 @@ namespace {
 
 // Fewest texts worth a thread of their own: tokenizing one takes a few microseconds.
 constexpr size_t kGrain = 512;
+// Padded tokens a batch may hold, per text of --batch-size.
+constexpr size_t kTokensPerText = 24;
 
 size_t workers() {
   return static_cast<size_t>(std::max(1, at::get_num_threads()));
 }
+
+// While it lives, LibTorch runs this thread's operators on this thread alone; then the count
+// goes back to `restore` (the same for every worker, whichever finishes last). Texts split
+// between threads, each running whole batches, beat each small operator split between threads:
+// most of a short text's time went to OpenMP's fork and join.
+class SerialTorch {
+ public:
+  explicit SerialTorch(int restore) : restore_(restore) { at::set_num_threads(1); }
+  ~SerialTorch() { at::set_num_threads(restore_); }
+  SerialTorch(const SerialTorch&) = delete;
+  SerialTorch& operator=(const SerialTorch&) = delete;
+
+ private:
+  int restore_;
+};
 
 // `logits` turned into probabilities in place; returns the index of the largest.
 int64_t softmax_in_place(std::vector<float>& logits) {
@@ -50,17 +67,26 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
   const auto& linear = bundle_.linear;
   const auto classes = static_cast<size_t>(bundle_.labels.size());
   std::vector<float> linear_probabilities(linear.model ? texts.size() * classes : 0);
-  // Each thread tokenizes its share of the texts and, for a folded model, classifies them too;
-  // the TF-IDF model, if any, reads them here as well.
+  // Each thread tokenizes its share of the texts and classifies them: a folded model one text at
+  // a time, the others in batches on one LibTorch thread each. The TF-IDF model, if any, reads
+  // them here as well. A share too small to split runs batched on all of LibTorch's threads.
+  const int threads = at::get_num_threads();
+  const bool split = range_count(texts.size(), workers(), kGrain) > 1;
   parallel_ranges(texts.size(), workers(), kGrain, [&](size_t worker, size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
       encoded[i] =
           caches_[worker].encode_for_model(texts[i], bundle_.max_tokens, &predictions[i].truncated);
       if (linear.model) linear.model->probabilities(texts[i], &linear_probabilities[i * classes]);
     }
-    if (folded_) run_folded(encoded, begin, end, with_attention, predictions);
+    if (folded_) {
+      run_folded(encoded, begin, end, with_attention, predictions);
+    } else if (split) {
+      const SerialTorch serial(threads);
+      run_batched(encoded, begin, end, with_attention, batch_size, predictions);
+    }
   });
-  if (!folded_) run_batched(encoded, with_attention, batch_size, predictions);
+  if (!folded_ && !split)
+    run_batched(encoded, 0, texts.size(), with_attention, batch_size, predictions);
   if (linear.model) {
     const auto share = static_cast<float>(linear.share);
     for (size_t i = 0; i < predictions.size(); ++i) {
@@ -98,16 +124,25 @@ void Predictor::run_folded(const std::vector<std::vector<int64_t>>& encoded, siz
   }
 }
 
-void Predictor::run_batched(const std::vector<std::vector<int64_t>>& encoded, bool with_attention,
-                            int64_t batch_size, std::vector<Prediction>& predictions) const {
+void Predictor::run_batched(const std::vector<std::vector<int64_t>>& encoded, size_t first,
+                            size_t last, bool with_attention, int64_t batch_size,
+                            std::vector<Prediction>& predictions) const {
+  c10::InferenceMode inference;  // per thread
   // Sorting by length keeps padding, and so wasted work, small.
-  std::vector<size_t> order(encoded.size());
-  std::iota(order.begin(), order.end(), 0);
+  std::vector<size_t> order(last - first);
+  std::iota(order.begin(), order.end(), first);
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return encoded[a].size() < encoded[b].size(); });
   const int64_t classes = bundle_.labels.size();
-  for (size_t begin = 0; begin < order.size(); begin += static_cast<size_t>(batch_size)) {
-    const size_t end = std::min(order.size(), begin + static_cast<size_t>(batch_size));
+  for (size_t begin = 0, end = 0; begin < order.size(); begin = end) {
+    // Up to batch_size texts, fewer when they are long: a batch's tensors grow with its texts
+    // times its longest text, and long texts made the peak memory several times that of short.
+    end = begin + 1;
+    const size_t budget = static_cast<size_t>(batch_size) * kTokensPerText;
+    while (end < order.size() && end - begin < static_cast<size_t>(batch_size) &&
+           (end - begin + 1) * encoded[order[end]].size() <= budget) {
+      ++end;
+    }
     std::vector<const std::vector<int64_t>*> sequences;
     for (size_t k = begin; k < end; ++k) sequences.push_back(&encoded[order[k]]);
     auto model = bundle_.model;  // a holder copy: forward() is not const

@@ -10,6 +10,9 @@
 
 namespace senti {
 
+/// How many ranges parallel_ranges() cuts [0, count) into.
+size_t range_count(size_t count, size_t workers, size_t grain);
+
 /// Runs body(worker, begin, end) over [0, count) cut into at most `workers` contiguous ranges of
 /// at least `grain` items each: range 0 on the calling thread, the others on new threads. Waits
 /// for all of them and rethrows the first exception any range threw. `worker` is in [0, workers).

@@ -40,8 +40,9 @@ class Predictor {
  private:
   void run_folded(const std::vector<std::vector<int64_t>>& encoded, size_t begin, size_t end,
                   bool with_attention, std::vector<Prediction>& predictions) const;
-  void run_batched(const std::vector<std::vector<int64_t>>& encoded, bool with_attention,
-                   int64_t batch_size, std::vector<Prediction>& predictions) const;
+  void run_batched(const std::vector<std::vector<int64_t>>& encoded, size_t first, size_t last,
+                   bool with_attention, int64_t batch_size,
+                   std::vector<Prediction>& predictions) const;
   void fill_tokens(const std::vector<int64_t>& ids, Prediction& prediction) const;
 
   ModelBundle bundle_;
