@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "senti/parallel.h"
+#include "senti/softmax.h"
 #include "senti/trainer.h"
 
 namespace senti {
@@ -37,16 +38,6 @@ class SerialTorch {
  private:
   int restore_;
 };
-
-// `logits` turned into probabilities in place; returns the index of the largest.
-int64_t softmax_in_place(std::vector<float>& logits) {
-  const auto highest = std::max_element(logits.begin(), logits.end());
-  const float top = *highest;
-  float total = 0.0f;
-  for (auto& value : logits) total += (value = std::exp(value - top));
-  for (auto& value : logits) value /= total;
-  return highest - logits.begin();
-}
 
 }  // namespace
 
@@ -114,7 +105,8 @@ void Predictor::run_folded(const std::vector<std::vector<int64_t>>& encoded, siz
     if (with_attention) attention.resize(static_cast<size_t>(heads) * ids.size());
     folded_->forward(ids, prediction.probabilities.data(),
                      with_attention ? attention.data() : nullptr);
-    prediction.label = softmax_in_place(prediction.probabilities);
+    prediction.label =
+        softmax_in_place(prediction.probabilities.data(), prediction.probabilities.size());
     if (!with_attention) continue;
     fill_tokens(ids, prediction);
     for (int64_t head = 0; head < heads; ++head) {

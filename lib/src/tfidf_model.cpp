@@ -11,6 +11,7 @@
 #include "senti/error.h"
 #include "senti/ngram_features.h"
 #include "senti/parallel.h"
+#include "senti/softmax.h"
 
 namespace senti {
 namespace {
@@ -112,10 +113,7 @@ double loss_and_gradient(const SparseRows& x, const std::vector<int64_t>& labels
         const float* row = w + static_cast<int64_t>(x.columns[k]) * classes;
         for (int64_t c = 0; c < classes; ++c) p[c] += x.values[k] * row[c];
       }
-      const double top = *std::max_element(p.begin(), p.end());
-      double total = 0.0;
-      for (auto& value : p) total += (value = std::exp(value - top));
-      for (auto& value : p) value /= total;
+      softmax_in_place(p.data(), p.size());
       const auto gold = static_cast<size_t>(labels[i]);
       losses[worker] -= std::log(std::max(p[gold], 1e-300));
       p[gold] -= 1.0;
@@ -209,10 +207,7 @@ void TfidfModelImpl::probabilities(std::string_view text, float* out) const {
     const float* row_weights = w + static_cast<int64_t>(row) * classes_;
     for (int64_t c = 0; c < classes_; ++c) out[c] += value * row_weights[c];
   }
-  const float top = *std::max_element(out, out + classes_);
-  float total = 0.0f;
-  for (int64_t c = 0; c < classes_; ++c) total += (out[c] = std::exp(out[c] - top));
-  for (int64_t c = 0; c < classes_; ++c) out[c] /= total;
+  softmax_in_place(out, static_cast<size_t>(classes_));
 }
 
 TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,
