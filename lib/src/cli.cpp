@@ -139,7 +139,8 @@ void add_eval_options(CLI::App& app, EvalOptions& options) {
                  "curves, examples shaded by attention)");
   app.add_option("--report-examples", options.report_examples,
                  "mistakes and correct rows each shown in --report");
-  app.add_option("--batch-size", options.batch_size, "texts per forward pass");
+  app.add_option("--batch-size", options.batch_size,
+                 "texts per forward pass (at most; long texts make smaller batches)");
   app.add_option("--threads", options.threads, threads_help());
 }
 
@@ -160,7 +161,8 @@ void add_predict_options(CLI::App& app, PredictOptions& options) {
   app.add_flag("--explain", options.explain,
                "show each token's attention weight (where the model looked)");
   app.add_option("--color", options.color, "shade --explain output: auto, always or never");
-  app.add_option("--batch-size", options.batch_size, "texts per forward pass");
+  app.add_option("--batch-size", options.batch_size,
+                 "texts per forward pass (at most; long texts make smaller batches)");
   app.add_option("--threads", options.threads, threads_help());
 }
 
