@@ -56,3 +56,28 @@ TEST_CASE("dropout: the identity in evaluation and at p = 0; gradients follow th
   CHECK_THROWS(senti::Dropout(1.0));
   CHECK_THROWS(senti::Dropout(-0.1));
 }
+
+TEST_CASE("dropout: a DropoutStream gives this thread's masks their own seeded stream",
+          "[dropout]") {
+  senti::Dropout dropout(0.3);
+  dropout->train();
+  const auto input = torch::ones({32, 48});
+  torch::manual_seed(9);
+  const auto global = dropout(input);
+  torch::Tensor first, second;
+  torch::manual_seed(9);
+  {
+    const senti::DropoutStream stream(42);
+    first = dropout(input);
+    second = dropout(input);
+    CHECK_THROWS(senti::DropoutStream(7));  // scopes do not nest
+  }
+  CHECK_FALSE(torch::equal(first, second));  // the stream moves on between calls
+  // LibTorch's generator was not drawn from inside the scope: the next mask is its first one.
+  CHECK(torch::equal(dropout(input), global));
+  {
+    const senti::DropoutStream stream(42);  // the same seed again: the same masks
+    CHECK(torch::equal(dropout(input), first));
+    CHECK(torch::equal(dropout(input), second));
+  }
+}

@@ -31,7 +31,7 @@ inline std::vector<EncodedExample> encode_file(const std::string& name, const To
 }
 
 /// Trains a small model on data/sample/train.csv for `epochs` epochs (seeded, one thread).
-inline SmallModel train_small_model(int64_t epochs, uint64_t seed = 1) {
+inline SmallModel train_small_model(int64_t epochs, uint64_t seed = 1, int64_t batch_size = 16) {
   torch::manual_seed(seed);
   DataOptions options;
   options.path = sample_data("train.csv");
@@ -50,7 +50,7 @@ inline SmallModel train_small_model(int64_t epochs, uint64_t seed = 1) {
   auto test = encode_file("test.csv", tokenizer, labels);
   TrainingOptions training;
   training.epochs = epochs;
-  training.batch_size = 16;
+  training.batch_size = batch_size;
   training.seed = seed;
   Progress quiet(Progress::Mode::kQuiet);
   fit(model, train, {}, training, 2, quiet);

@@ -40,6 +40,20 @@ TEST_CASE("trainer: same seed and one thread give bit-identical weights", "[trai
   for (size_t i = 0; i < a.size(); ++i) CHECK(torch::equal(a[i], b[i]));
 }
 
+TEST_CASE("trainer: on two threads, batches split between replicas learn and reproduce",
+          "[trainer]") {
+  at::set_num_threads(2);
+  // Batches of 32 make two shards of 16 (DataParallel), one per thread.
+  auto first = senti::test::train_small_model(8, /*seed=*/5, /*batch_size=*/32);
+  auto second = senti::test::train_small_model(8, /*seed=*/5, /*batch_size=*/32);
+  CHECK(at::get_num_threads() == 2);  // restored after training
+  at::set_num_threads(1);
+  const auto a = first.model->parameters(), b = second.model->parameters();
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) CHECK(torch::equal(a[i], b[i]));
+  CHECK(accuracy(first.model, first.test) >= 0.9);
+}
+
 TEST_CASE("trainer: keeps the best validation epoch and stops on patience", "[trainer]") {
   at::set_num_threads(1);
   for (const char* select_by : {"loss", "accuracy"}) {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <ostream>
 
 namespace senti {
@@ -38,7 +39,19 @@ class Xoshiro256 {
   uint64_t state_[4];
 };
 
+// The stream of the innermost live DropoutStream on this thread, if any.
+thread_local std::optional<Xoshiro256> t_stream;
+
 }  // namespace
+
+DropoutStream::DropoutStream(uint64_t seed) {
+  TORCH_CHECK(!t_stream, "DropoutStream: scopes do not nest");
+  t_stream.emplace(seed);
+}
+
+DropoutStream::~DropoutStream() {
+  t_stream.reset();
+}
 
 DropoutImpl::DropoutImpl(DropoutOptions options_) : options(options_) {
   reset();
@@ -56,8 +69,11 @@ void DropoutImpl::pretty_print(std::ostream& stream) const {
 torch::Tensor DropoutImpl::forward(const torch::Tensor& input) {
   if (!is_training() || options.p() == 0.0) return input;
   const auto seed =
-      at::randint(std::numeric_limits<int64_t>::max(), {1}, at::kLong).item<int64_t>();
-  Xoshiro256 random(static_cast<uint64_t>(seed));
+      t_stream
+          ? t_stream->next()
+          : static_cast<uint64_t>(
+                at::randint(std::numeric_limits<int64_t>::max(), {1}, at::kLong).item<int64_t>());
+  Xoshiro256 random(seed);
   // An element is kept when a uniform 32-bit draw is at or above p * 2^32.
   const auto threshold = static_cast<uint64_t>(std::llround(options.p() * 4294967296.0));
   const auto kept = static_cast<float>(1.0 / (1.0 - options.p()));

@@ -1,6 +1,7 @@
 #include "senti/trainer.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 #include <fmt/format.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/nn/utils/clip_grad.h>
@@ -12,12 +13,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <numeric>
 #include <random>
 #include <sstream>
+#include <tuple>
 
+#include "senti/data_parallel.h"
+#include "senti/dropout.h"
 #include "senti/error.h"
 #include "senti/lazy_adamw.h"
 #include "senti/metrics.h"
@@ -27,6 +32,9 @@ namespace senti {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Fewest examples of a batch worth a thread of their own in training (DataParallel).
+constexpr int64_t kMinShardExamples = 16;
 
 // Batches of similar length waste little compute on padding; sorting only within large random
 // chunks keeps the batches' contents random from epoch to epoch.
@@ -192,6 +200,51 @@ void restore(SentimentClassifier& model, const std::vector<torch::Tensor>& copie
   for (auto& tensor : model->buffers()) tensor.copy_(copies[i++]);
 }
 
+// One training step's forward and backward with the batch cut into DataParallel's shards, each
+// on its own thread and model replica: returns the batch's logits and its loss. Each shard's
+// loss is summed and divided by the whole batch's normaliser (its size, or its examples' class
+// weights), so the summed gradients are those of the batch's mean loss. Each shard draws its
+// dropout masks from a stream seeded here, in order, so runs reproduce.
+std::pair<torch::Tensor, double> sharded_step(
+    DataParallel& parallel, const Batch& batch, const torch::Tensor& weights,
+    const torch::nn::functional::CrossEntropyFuncOptions& loss_options) {
+  const int64_t rows = batch.ids.size(0);
+  const auto shards = static_cast<int64_t>(parallel.shards());
+  const double normaliser = weights.defined()
+                                ? weights.index_select(0, batch.labels).sum().item<double>()
+                                : static_cast<double>(rows);
+  const auto drawn = at::randint(std::numeric_limits<int64_t>::max(), {shards}, at::kLong);
+  const std::vector<int64_t> seeds(drawn.data_ptr<int64_t>(), drawn.data_ptr<int64_t>() + shards);
+  auto sum_options = loss_options;
+  sum_options.reduction(torch::kSum);
+  std::vector<torch::Tensor> logits(static_cast<size_t>(shards));
+  std::vector<double> losses(static_cast<size_t>(shards), 0.0);
+  parallel.run([&](size_t shard, SentimentClassifier& module) {
+    const int64_t begin = rows * static_cast<int64_t>(shard) / shards;
+    const int64_t end = rows * static_cast<int64_t>(shard + 1) / shards;
+    if (begin == end) return;
+    const DropoutStream stream(static_cast<uint64_t>(seeds[shard]));
+    auto ids = batch.ids.slice(/*dim=*/0, begin, end);
+    // Batches are sorted by length: a shard of short texts needs fewer padding columns.
+    const int64_t longest = std::max<int64_t>(1, ids.ne(0).sum(/*dim=*/1).max().item<int64_t>());
+    ids = ids.slice(/*dim=*/1, 0, longest);
+    auto shard_logits = module(ids).logits;
+    const auto loss = torch::nn::functional::cross_entropy(
+                          shard_logits, batch.labels.slice(/*dim=*/0, begin, end), sum_options) /
+                      normaliser;
+    losses[shard] = loss.item<double>();
+    if (std::isfinite(losses[shard])) loss.backward();
+    logits[shard] = shard_logits.detach();
+  });
+  std::vector<torch::Tensor> parts;
+  double loss = 0.0;
+  for (size_t shard = 0; shard < logits.size(); ++shard) {
+    if (logits[shard].defined()) parts.push_back(logits[shard]);
+    loss += losses[shard];
+  }
+  return {torch::cat(parts), loss};
+}
+
 }  // namespace
 
 torch::Tensor pad_batch(const std::vector<const std::vector<int64_t>*>& sequences) {
@@ -227,6 +280,14 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
     std::istringstream(state.shuffle_rng) >> rng;
     set_torch_rng(state.torch_rng);
   }
+  // On several CPU threads, batches are split between model replicas (DataParallel); built
+  // after the optimiser and the resumed weights, which the replicas copy.
+  std::unique_ptr<DataParallel> parallel;
+  const auto shards =
+      std::min<int64_t>(at::get_num_threads(), options.batch_size / kMinShardExamples);
+  if (device.is_cpu() && shards >= 2) {
+    parallel = std::make_unique<DataParallel>(model, static_cast<size_t>(shards));
+  }
   auto weights = class_weights(train, num_classes, options.class_weights);
   if (weights.defined()) weights = weights.to(device);
   const auto loss_options =
@@ -260,6 +321,7 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
   for (int64_t epoch = first_epoch; epoch <= options.epochs && !result.stopped_early; ++epoch) {
     const auto epoch_start = Clock::now();
     model->train();
+    if (parallel) parallel->follow_mode();
     // `train` serves the first epoch run; with a resampler each later one gets a fresh encoding.
     const bool fresh = hooks.resample && epoch > first_epoch;
     std::vector<EncodedExample> resampled;
@@ -282,19 +344,26 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
       for (auto& group : optimizer->param_groups()) group.options().set_lr(rate);
 
       optimizer->zero_grad();
-      const auto logits = model(batch.ids).logits;
-      const auto loss = torch::nn::functional::cross_entropy(logits, batch.labels, loss_options);
-      const double loss_value = loss.item<double>();
+      torch::Tensor logits;
+      double loss_value = 0.0;
+      if (parallel) {
+        std::tie(logits, loss_value) = sharded_step(*parallel, batch, weights, loss_options);
+      } else {
+        logits = model(batch.ids).logits;
+        const auto loss = torch::nn::functional::cross_entropy(logits, batch.labels, loss_options);
+        loss_value = loss.item<double>();
+        if (std::isfinite(loss_value)) loss.backward();
+      }
       if (!std::isfinite(loss_value)) {
         result.diverged = fmt::format("the training loss became {} at epoch {} step {} (--lr {})",
                                       loss_value, epoch, step_in_epoch + 1, options.learning_rate);
         break;
       }
-      loss.backward();
       if (options.clip_norm > 0.0) {
         clip_gradients(model->parameters(), options.clip_norm);
       }
       optimizer->step();
+      if (parallel) parallel->sync();
 
       const auto batch_size = static_cast<int64_t>(indexes.size());
       loss_sum += loss_value * static_cast<double>(batch_size);

@@ -10,6 +10,7 @@
 #include <torch/nn/cloneable.h>
 #include <torch/nn/pimpl.h>
 
+#include <cstdint>
 #include <iosfwd>
 
 namespace senti {
@@ -32,5 +33,16 @@ class DropoutImpl : public torch::nn::Cloneable<DropoutImpl> {
   DropoutOptions options;
 };
 TORCH_MODULE(Dropout);
+
+/// While alive, Dropout modules run on this thread draw their seeds from a stream of its own,
+/// started at `seed`, instead of LibTorch's generator: threads that train model replicas at
+/// once (DataParallel) then get the same masks whichever thread runs first. Scopes do not nest.
+class DropoutStream {
+ public:
+  explicit DropoutStream(uint64_t seed);
+  ~DropoutStream();
+  DropoutStream(const DropoutStream&) = delete;
+  DropoutStream& operator=(const DropoutStream&) = delete;
+};
 
 }  // namespace senti
