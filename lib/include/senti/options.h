@@ -24,7 +24,7 @@ struct DataOptions {
 
 /// How the classifier is optimised (senti-train).
 struct TrainingOptions {
-  int64_t epochs = 8;               ///< passes over the training data, >= 1
+  int64_t epochs = 10;              ///< passes over the training data, >= 1
   int64_t batch_size = 64;          ///< examples per optimiser step, >= 1
   double learning_rate = 2e-3;      ///< peak learning rate (after warm-up), > 0
   double weight_decay = 0.01;       ///< decoupled weight decay (AdamW) or L2 (Adam), >= 0
