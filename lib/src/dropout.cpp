@@ -39,7 +39,7 @@ class Xoshiro256 {
   uint64_t state_[4];
 };
 
-// The stream of the innermost live DropoutStream on this thread, if any.
+// The stream of the DropoutStream alive on this thread, if any.
 thread_local std::optional<Xoshiro256> t_stream;
 
 }  // namespace

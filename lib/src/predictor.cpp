@@ -27,7 +27,7 @@ size_t workers() {
 // While it lives, LibTorch runs this thread's operators on this thread alone; then the count
 // goes back to `restore` (the same for every worker, whichever finishes last). Texts split
 // between threads, each running whole batches, beat each small operator split between threads:
-// most of a short text's time went to OpenMP's fork and join.
+// that spent a fifth of the default model's time in OpenMP's fork, join and waiting.
 class SerialTorch {
  public:
   explicit SerialTorch(int restore) : restore_(restore) { at::set_num_threads(1); }
