@@ -30,6 +30,28 @@ inline std::vector<EncodedExample> encode_file(const std::string& name, const To
   return encoded;
 }
 
+/// A small model (vocabulary 50, attention width 8) in eval mode with random weights N(0, 0.5):
+/// larger and more varied than the initialisation's, so that attention is far from uniform, gates
+/// far from one half and n-gram scores non-zero (they start at zero), and mistakes in a faster
+/// path that reproduces forward() show.
+inline SentimentClassifier random_small_model(const std::string& encoder, int64_t dim,
+                                              int64_t heads, int64_t classes,
+                                              int64_t ngram_buckets = 0) {
+  ModelOptions options;
+  options.encoder = encoder;
+  options.embedding_dim = dim;
+  options.attention_dim = 8;
+  options.attention_heads = heads;
+  options.ngram_buckets = ngram_buckets;
+  options.vocab_size = 50;
+  options.num_classes = classes;
+  SentimentClassifier model(options);
+  torch::NoGradGuard no_grad;
+  for (auto& parameter : model->parameters()) parameter.normal_(0.0, 0.5);
+  model->eval();
+  return model;
+}
+
 /// Trains a small model on data/sample/train.csv for `epochs` epochs (seeded, one thread).
 inline SmallModel train_small_model(int64_t epochs, uint64_t seed = 1, int64_t batch_size = 16) {
   torch::manual_seed(seed);

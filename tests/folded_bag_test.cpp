@@ -5,27 +5,14 @@
 
 #include <random>
 
+#include "fixtures.h"
 #include "senti/error.h"
 #include "senti/folded_bag.h"
 
 namespace {
 
 senti::SentimentClassifier plain_model(int64_t heads, int64_t classes, int64_t buckets) {
-  senti::ModelOptions options;
-  options.encoder = "none";
-  options.embedding_dim = 16;
-  options.attention_dim = 8;
-  options.attention_heads = heads;
-  options.ngram_buckets = buckets;
-  options.vocab_size = 50;
-  options.num_classes = classes;
-  senti::SentimentClassifier model(options);
-  torch::NoGradGuard no_grad;
-  // Larger, varied weights than the initialisation so that attention is far from uniform, and
-  // non-zero n-gram scores (they start at zero).
-  for (auto& parameter : model->parameters()) parameter.normal_(0.0, 0.5);
-  model->eval();
-  return model;
+  return senti::test::random_small_model("none", 16, heads, classes, buckets);
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <ATen/Parallel.h>
+
 #include <atomic>
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -53,4 +56,23 @@ TEST_CASE("parallel ranges: an exception in any range reaches the caller", "[par
                       "range failed");
     CHECK(finished == 1);  // the other range still ran to its end before the rethrow
   }
+}
+
+TEST_CASE("serial OpenMP: one thread for this thread's parallel regions, then as before",
+          "[parallel]") {
+  // LibTorch's OpenMP backend reports the calling thread's OpenMP setting; other backends have
+  // nothing for SerialOpenMp to change.
+  if (at::get_parallel_info().find("parallel backend: OpenMP") == std::string::npos) return;
+  const int before = at::get_num_threads();
+  at::set_num_threads(2);
+  {
+    const senti::SerialOpenMp serial;
+    CHECK(at::get_num_threads() == 1);
+    // Another thread keeps its own setting.
+    int other = 0;
+    std::thread([&] { other = at::get_num_threads(); }).join();
+    CHECK(other == 2);
+  }
+  CHECK(at::get_num_threads() == 2);
+  at::set_num_threads(before);
 }

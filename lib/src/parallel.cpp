@@ -1,11 +1,46 @@
 #include "senti/parallel.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <exception>
 #include <thread>
 #include <vector>
 
 namespace senti {
+namespace {
+
+// The OpenMP runtime LibTorch and OpenBLAS were built with (libgomp on Debian), found in the
+// process rather than linked: senti is not built with -fopenmp, and a runtime of its own choosing
+// (clang's libomp under the sanitizers) would not be theirs.
+struct OpenMpRuntime {
+  int (*max_threads)() = nullptr;
+  void (*set_threads)(int) = nullptr;
+};
+
+const OpenMpRuntime& openmp() {
+  static const OpenMpRuntime runtime = [] {
+    OpenMpRuntime found;
+    found.max_threads = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "omp_get_max_threads"));
+    found.set_threads = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+    if (found.max_threads == nullptr || found.set_threads == nullptr) found = {};
+    return found;
+  }();
+  return runtime;
+}
+
+}  // namespace
+
+SerialOpenMp::SerialOpenMp() {
+  const auto& runtime = openmp();
+  if (runtime.set_threads == nullptr) return;
+  restore_ = runtime.max_threads();
+  runtime.set_threads(1);
+}
+
+SerialOpenMp::~SerialOpenMp() {
+  if (restore_ > 0) openmp().set_threads(restore_);
+}
 
 size_t range_count(size_t count, size_t workers, size_t grain) {
   if (count == 0) return 0;

@@ -45,6 +45,8 @@ Predictor::Predictor(ModelBundle bundle) : bundle_(std::move(bundle)) {
   bundle_.model->eval();
   if (FoldedBagModel::applies(bundle_.model_options)) {
     folded_ = std::make_unique<const FoldedBagModel>(*bundle_.model);
+  } else if (FoldedGruModel::applies(bundle_.model_options)) {
+    folded_gru_ = std::make_unique<const FoldedGruModel>(*bundle_.model);
   }
 }
 
@@ -72,8 +74,13 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
     if (folded_) {
       run_folded(encoded, begin, end, with_attention, predictions);
     } else if (split) {
-      const SerialTorch serial(threads);
-      run_batched(encoded, begin, end, with_attention, batch_size, predictions);
+      if (folded_gru_) {
+        const SerialOpenMp serial;
+        run_batched(encoded, begin, end, with_attention, batch_size, predictions);
+      } else {
+        const SerialTorch serial(threads);
+        run_batched(encoded, begin, end, with_attention, batch_size, predictions);
+      }
     }
   });
   if (!folded_ && !split)
@@ -137,6 +144,10 @@ void Predictor::run_batched(const std::vector<std::vector<int64_t>>& encoded, si
     }
     std::vector<const std::vector<int64_t>*> sequences;
     for (size_t k = begin; k < end; ++k) sequences.push_back(&encoded[order[k]]);
+    if (folded_gru_) {
+      run_folded_gru(sequences, with_attention, &order[begin], predictions);
+      continue;
+    }
     auto model = bundle_.model;  // a holder copy: forward() is not const
     const auto output = model->forward(pad_batch(sequences));
     const auto probabilities = torch::softmax(output.logits, /*dim=*/1).contiguous();
@@ -159,6 +170,35 @@ void Predictor::run_batched(const std::vector<std::vector<int64_t>>& encoded, si
         const float* start = weight + (row * heads + head) * width;
         prediction.attention.emplace_back(start, start + ids.size());
       }
+    }
+  }
+}
+
+void Predictor::run_folded_gru(const std::vector<const std::vector<int64_t>*>& sequences,
+                               bool with_attention, const size_t* targets,
+                               std::vector<Prediction>& predictions) const {
+  const auto classes = static_cast<size_t>(folded_gru_->classes());
+  const int64_t heads = folded_gru_->heads();
+  std::vector<float> logits(sequences.size() * classes);
+  std::vector<float> attention;
+  if (with_attention) {
+    size_t tokens = 0;
+    for (const auto* ids : sequences) tokens += ids->size();
+    attention.resize(tokens * static_cast<size_t>(heads));
+  }
+  folded_gru_->forward(sequences, logits.data(), with_attention ? attention.data() : nullptr);
+  const float* weights = attention.data();
+  for (size_t row = 0; row < sequences.size(); ++row) {
+    auto& prediction = predictions[targets[row]];
+    prediction.probabilities.assign(
+        logits.begin() + static_cast<std::ptrdiff_t>(row * classes),
+        logits.begin() + static_cast<std::ptrdiff_t>((row + 1) * classes));
+    prediction.label = softmax_in_place(prediction.probabilities.data(), classes);
+    if (!with_attention) continue;
+    const auto& ids = *sequences[row];
+    fill_tokens(ids, prediction);
+    for (int64_t head = 0; head < heads; ++head, weights += ids.size()) {
+      prediction.attention.emplace_back(weights, weights + ids.size());
     }
   }
 }

@@ -10,6 +10,24 @@
 
 namespace senti {
 
+/// While it lives, OpenMP parallel regions started from this thread (OpenBLAS's matrix products,
+/// LibTorch's OpenMP kernels) run on this thread alone; then the thread's own setting comes back.
+/// OpenMP keeps that setting per thread, so other threads are not affected. Unlike
+/// at::set_num_threads(1), it leaves LibTorch's process-wide state alone: that call also rebuilds
+/// LibTorch's pthreadpool, whose new threads spin-wait for tens of milliseconds each, which cost
+/// a tenth of the cores when prediction did it for every chunk of texts. Without an OpenMP
+/// runtime in the process it does nothing.
+class SerialOpenMp {
+ public:
+  SerialOpenMp();
+  ~SerialOpenMp();
+  SerialOpenMp(const SerialOpenMp&) = delete;
+  SerialOpenMp& operator=(const SerialOpenMp&) = delete;
+
+ private:
+  int restore_ = 0;
+};
+
 /// How many ranges parallel_ranges() cuts [0, count) into.
 size_t range_count(size_t count, size_t workers, size_t grain);
 

@@ -7,6 +7,7 @@
 
 #include "senti/bundle.h"
 #include "senti/folded_bag.h"
+#include "senti/folded_gru.h"
 #include "senti/word_cache.h"
 
 namespace senti {
@@ -44,12 +45,17 @@ class Predictor {
   void run_batched(const std::vector<std::vector<int64_t>>& encoded, size_t first, size_t last,
                    bool with_attention, int64_t batch_size,
                    std::vector<Prediction>& predictions) const;
+  /// Classifies one batch with folded_gru_; `targets[k]` is where text k's answer goes.
+  void run_folded_gru(const std::vector<const std::vector<int64_t>*>& sequences,
+                      bool with_attention, const size_t* targets,
+                      std::vector<Prediction>& predictions) const;
   void fill_tokens(const std::vector<int64_t>& ids, Prediction& prediction) const;
 
   ModelBundle bundle_;
-  std::unique_ptr<const FoldedBagModel> folded_;  ///< set when the model has no encoder
-  mutable std::mutex mutex_;                      ///< one predict() at a time (caches_)
-  mutable std::vector<WordCache> caches_;         ///< one per LibTorch thread
+  std::unique_ptr<const FoldedBagModel> folded_;      ///< set when the model has no encoder
+  std::unique_ptr<const FoldedGruModel> folded_gru_;  ///< set for a GRU model it applies to
+  mutable std::mutex mutex_;                          ///< one predict() at a time (caches_)
+  mutable std::vector<WordCache> caches_;             ///< one per LibTorch thread
 };
 
 }  // namespace senti

@@ -1,0 +1,238 @@
+#include "senti/folded_gru.h"
+
+#include <ATen/core/grad_mode.h>
+#include <torch/nn/functional/linear.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "senti/error.h"
+#include "senti/fast_tanh.h"
+
+// The vectorized loops are built twice, for x86-64-v3 (AVX2, FMA) and for the baseline (SSE2), and
+// the loader picks the one the CPU runs (GCC on x86-64; "arch=haswell" would be chosen only on
+// Haswell itself, as GCC's resolver asks for the processor model, not its features).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define SENTI_CPU_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define SENTI_CPU_CLONES
+#endif
+
+namespace senti {
+namespace {
+
+std::vector<float> to_vector(const torch::Tensor& tensor) {
+  const auto flat = tensor.to(torch::kFloat32).contiguous();
+  return std::vector<float>(flat.data_ptr<float>(), flat.data_ptr<float>() + flat.numel());
+}
+
+// One GRU step for one text (PyTorch's gate order r, z, n):
+//   r = sigmoid(i_r + h_r), z = sigmoid(i_z + h_z), n = tanh(i_n + r * h_n),
+//   h' = (1 - z) * n + z * h
+// where i = W_ih x + b_ih (`inputs`), and h_* = W_hh h (`recurrent`) + b_hh (`bias`). The
+// arrays do not overlap (__restrict), which lets the loop be vectorized.
+SENTI_CPU_CLONES
+void gru_cell(const float* __restrict inputs, const float* __restrict recurrent,
+              const float* __restrict bias, int64_t hidden, float* __restrict state,
+              float* __restrict output) {
+  const float* i_r = inputs;
+  const float* i_z = inputs + hidden;
+  const float* i_n = inputs + 2 * hidden;
+  const float* h_r = recurrent;
+  const float* h_z = recurrent + hidden;
+  const float* h_n = recurrent + 2 * hidden;
+  const float* b_r = bias;
+  const float* b_z = bias + hidden;
+  const float* b_n = bias + 2 * hidden;
+  for (int64_t j = 0; j < hidden; ++j) {
+    const float r = fast_sigmoid(i_r[j] + h_r[j] + b_r[j]);
+    const float z = fast_sigmoid(i_z[j] + h_z[j] + b_z[j]);
+    const float n = fast_tanh(i_n[j] + r * (h_n[j] + b_n[j]));
+    const float next = n + z * (state[j] - n);
+    state[j] = next;
+    output[j] = next;
+  }
+}
+
+// tanh(x W^T + b) in place on rows of width `width`, then each head's score v_h . row.
+SENTI_CPU_CLONES
+void score_rows(float* __restrict projected, int64_t rows, int64_t width,
+                const float* __restrict bias, const float* __restrict scorer, int64_t heads,
+                float* __restrict scores) {
+  for (int64_t row = 0; row < rows; ++row) {
+    float* values = projected + row * width;
+    for (int64_t k = 0; k < width; ++k) values[k] = fast_tanh(values[k] + bias[k]);
+    for (int64_t head = 0; head < heads; ++head) {
+      const float* v = scorer + head * width;
+      float score = 0.0f;
+      for (int64_t k = 0; k < width; ++k) score += v[k] * values[k];
+      scores[row * heads + head] = score;
+    }
+  }
+}
+
+// Per-thread scratch space, kept between calls so that a batch allocates nothing.
+struct Workspace {
+  std::vector<float> outputs;    // [tokens][2 * hidden]
+  std::vector<float> state;      // [texts][hidden]
+  std::vector<float> recurrent;  // [texts][3 * hidden]
+  std::vector<float> projected;  // [tokens][attention_dim]
+  std::vector<float> scores;     // [tokens][heads]
+  std::vector<float> pooled;     // [heads * 2 * hidden]
+  std::vector<float> weights;    // [tokens of one text]
+};
+
+Workspace& workspace() {
+  thread_local Workspace space;
+  return space;
+}
+
+// A [rows, columns] LibTorch view of `data` (not owned).
+torch::Tensor view(float* data, int64_t rows, int64_t columns) {
+  return torch::from_blob(data, {rows, columns}, torch::kFloat32);
+}
+
+}  // namespace
+
+FoldedGruModel::FoldedGruModel(const SentimentClassifierImpl& model) {
+  if (!applies(model.options)) {
+    throw Error("a model with encoder '" + model.options.encoder + "' and " +
+                std::to_string(model.options.ngram_buckets) +
+                " n-gram buckets cannot run as a folded GRU (only --encoder gru without "
+                "--ngram-buckets can)");
+  }
+  torch::NoGradGuard no_grad;
+  const auto& embeddings = model.embedding->weight;  // [vocab, dim]
+  vocab_ = embeddings.size(0);
+  heads_ = model.options.attention_heads;
+  classes_ = model.options.num_classes;
+  const auto parameters = model.gru->gru->named_parameters();
+  const auto fold = [&](const std::string& suffix) {
+    const auto& w_ih = parameters["weight_ih_l0" + suffix];
+    const auto& w_hh = parameters["weight_hh_l0" + suffix];
+    Direction direction;
+    direction.inputs = to_vector(torch::nn::functional::linear(embeddings.to(torch::kFloat32), w_ih,
+                                                               parameters["bias_ih_l0" + suffix]));
+    direction.recurrent = w_hh.to(torch::kFloat32).t().contiguous();
+    direction.bias = to_vector(parameters["bias_hh_l0" + suffix]);
+    return direction;
+  };
+  forward_ = fold("");
+  backward_ = fold("_reverse");
+  hidden_ = forward_.recurrent.size(0);
+
+  auto& pooling = *model.pooling;
+  projection_ = pooling.projection->weight.to(torch::kFloat32).t().contiguous();
+  attention_dim_ = projection_.size(1);
+  projection_bias_ = to_vector(pooling.projection->bias);
+  scorer_ = to_vector(pooling.scorer->weight);
+  output_ = to_vector(model.output->weight);
+  output_bias_ = to_vector(model.output->bias);
+}
+
+void FoldedGruModel::run_direction(const Direction& direction, bool reverse,
+                                   const std::vector<const std::vector<int64_t>*>& texts,
+                                   const std::vector<size_t>& order,
+                                   const std::vector<size_t>& offsets, float* outputs) const {
+  auto& space = workspace();
+  const int64_t gates = 3 * hidden_;
+  const auto count = static_cast<int64_t>(order.size());
+  space.state.assign(static_cast<size_t>(count * hidden_), 0.0f);
+  space.recurrent.resize(static_cast<size_t>(count * gates));
+  const size_t longest = texts[order.front()]->size();
+  // `order` runs from the longest text to the shortest: the texts still running at a step are
+  // its first `active`.
+  auto active = count;
+  for (size_t step = 0; step < longest; ++step) {
+    while (texts[order[static_cast<size_t>(active - 1)]]->size() <= step) --active;
+    if (step == 0) {
+      std::fill_n(space.recurrent.begin(), active * gates, 0.0f);  // W_hh 0
+    } else {
+      auto product = view(space.recurrent.data(), active, gates);
+      torch::mm_out(product, view(space.state.data(), active, hidden_), direction.recurrent);
+    }
+    for (int64_t row = 0; row < active; ++row) {
+      const size_t text = order[static_cast<size_t>(row)];
+      const auto& ids = *texts[text];
+      const size_t position = reverse ? ids.size() - 1 - step : step;
+      gru_cell(&direction.inputs[static_cast<size_t>(ids[position] * gates)],
+               &space.recurrent[static_cast<size_t>(row * gates)], direction.bias.data(), hidden_,
+               &space.state[static_cast<size_t>(row * hidden_)],
+               outputs + (offsets[text] + position) * 2 * hidden_ + (reverse ? hidden_ : 0));
+    }
+  }
+}
+
+void FoldedGruModel::forward(const std::vector<const std::vector<int64_t>*>& texts, float* logits,
+                             float* attention) const {
+  if (texts.empty()) return;
+  std::vector<size_t> offsets(texts.size() + 1, 0);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const auto& ids = *texts[i];
+    if (ids.empty()) throw Error("cannot classify a text with no pieces");
+    for (int64_t id : ids) {
+      if (id < 1 || id >= vocab_) {
+        throw Error("piece id " + std::to_string(id) + " is outside the model's vocabulary of " +
+                    std::to_string(vocab_));
+      }
+    }
+    offsets[i + 1] = offsets[i] + ids.size();
+  }
+  std::vector<size_t> order(texts.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return texts[a]->size() > texts[b]->size(); });
+
+  auto& space = workspace();
+  const auto tokens = static_cast<int64_t>(offsets.back());
+  const int64_t width = 2 * hidden_;
+  space.outputs.resize(static_cast<size_t>(tokens * width));
+  run_direction(forward_, /*reverse=*/false, texts, order, offsets, space.outputs.data());
+  run_direction(backward_, /*reverse=*/true, texts, order, offsets, space.outputs.data());
+
+  // Attention scores of every real token at once, then each text's softmax and weighted sum.
+  space.projected.resize(static_cast<size_t>(tokens * attention_dim_));
+  auto projected = view(space.projected.data(), tokens, attention_dim_);
+  torch::mm_out(projected, view(space.outputs.data(), tokens, width), projection_);
+  space.scores.resize(static_cast<size_t>(tokens * heads_));
+  score_rows(space.projected.data(), tokens, attention_dim_, projection_bias_.data(),
+             scorer_.data(), heads_, space.scores.data());
+
+  space.pooled.resize(static_cast<size_t>(heads_ * width));
+  float* weights_out = attention;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const auto first = static_cast<int64_t>(offsets[i]);
+    const auto length = static_cast<int64_t>(texts[i]->size());
+    space.weights.resize(static_cast<size_t>(length));
+    std::fill(space.pooled.begin(), space.pooled.end(), 0.0f);
+    for (int64_t head = 0; head < heads_; ++head) {
+      float highest = -INFINITY;
+      for (int64_t t = 0; t < length; ++t) {
+        space.weights[t] = space.scores[(first + t) * heads_ + head];
+        highest = std::max(highest, space.weights[t]);
+      }
+      float total = 0.0f;
+      for (auto& weight : space.weights) total += (weight = std::exp(weight - highest));
+      float* pooled = &space.pooled[static_cast<size_t>(head * width)];
+      for (int64_t t = 0; t < length; ++t) {
+        const float weight = space.weights[t] / total;
+        const float* vector = &space.outputs[static_cast<size_t>((first + t) * width)];
+        for (int64_t k = 0; k < width; ++k) pooled[k] += weight * vector[k];
+        if (weights_out != nullptr) weights_out[head * length + t] = weight;
+      }
+    }
+    if (weights_out != nullptr) weights_out += heads_ * length;
+    float* row = logits + i * static_cast<size_t>(classes_);
+    for (int64_t c = 0; c < classes_; ++c) {
+      const float* w = &output_[static_cast<size_t>(c * heads_ * width)];
+      float sum = output_bias_[static_cast<size_t>(c)];
+      for (int64_t k = 0; k < heads_ * width; ++k) sum += w[k] * space.pooled[k];
+      row[c] = sum;
+    }
+  }
+}
+
+}  // namespace senti
