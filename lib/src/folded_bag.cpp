@@ -63,7 +63,8 @@ void FoldedBagModel::forward(const std::vector<int64_t>& ids, float* logits,
     }
   }
   std::copy(bias_.begin(), bias_.end(), logits);
-  std::vector<float> weights(static_cast<size_t>(count));
+  thread_local std::vector<float> weights;  // kept between calls: no allocation per text
+  weights.resize(static_cast<size_t>(count));
   for (int64_t head = 0; head < heads_; ++head) {
     float highest = -INFINITY;
     for (int64_t t = 0; t < count; ++t) {
