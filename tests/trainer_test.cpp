@@ -2,6 +2,9 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
+#include <mutex>
+
 #include "fixtures.h"
 
 namespace {
@@ -84,6 +87,50 @@ TEST_CASE("trainer: keeps the best validation epoch and stops on patience", "[tr
       CHECK(static_cast<int64_t>(result.history.size()) - result.best_epoch == options.patience);
     }
   }
+}
+
+TEST_CASE("trainer: later epochs train on the resampler's encoding of their epoch", "[trainer]") {
+  at::set_num_threads(1);
+  auto small = senti::test::train_small_model(1);
+  senti::TrainingOptions options;
+  options.epochs = 4;
+  options.batch_size = 16;
+  senti::Progress quiet(senti::Progress::Mode::kQuiet);
+  const auto fresh_model = [&] {
+    torch::manual_seed(3);
+    return senti::SentimentClassifier(small.model->options);
+  };
+  // The resampler runs on another thread, an epoch ahead; here it hands back the same texts.
+  std::mutex mutex;
+  std::vector<int64_t> asked;
+  senti::TrainingHooks hooks;
+  hooks.resample = [&](int64_t epoch) {
+    const std::lock_guard<std::mutex> lock(mutex);
+    asked.push_back(epoch);
+    return small.train;
+  };
+  auto resampled = fresh_model();
+  senti::fit(resampled, small.train, {}, options, 2, quiet, hooks);
+  CHECK(asked == std::vector<int64_t>{2, 3, 4});
+  // The same data every epoch: the same weights as without a resampler.
+  auto plain = fresh_model();
+  senti::fit(plain, small.train, {}, options, 2, quiet);
+  const auto a = resampled->parameters(), b = plain->parameters();
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) CHECK(torch::equal(a[i], b[i]));
+
+  // What it returns is what an epoch trains on: an epoch of different texts, different weights.
+  hooks.resample = [&](int64_t) {
+    auto reversed = small.train;
+    for (auto& example : reversed) std::reverse(example.ids.begin(), example.ids.end());
+    return reversed;
+  };
+  auto other = fresh_model();
+  senti::fit(other, small.train, {}, options, 2, quiet, hooks);
+  bool differs = false;
+  const auto c = other->parameters();
+  for (size_t i = 0; i < c.size(); ++i) differs = differs || !torch::equal(c[i], b[i]);
+  CHECK(differs);
 }
 
 TEST_CASE("trainer: a loss that turns NaN stops training and keeps the best epoch", "[trainer]") {
