@@ -31,10 +31,10 @@ TEST_CASE("fast tanh and sigmoid: within a few float ulps of the library's", "[f
   CHECK(sigmoid_error < 3e-7);
   CHECK(senti::fast_tanh(0.0f) == 0.0f);
   CHECK(senti::fast_tanh(1e-20f) == Approx(1e-20f));
-  // Saturated: the clamp's value, within an ulp of +-1 (whether exactly 1 depends on the
-  // compiler's use of fused multiply-adds).
-  CHECK(std::abs(senti::fast_tanh(1e30f) - 1.0f) <= 1.2e-7f);
-  CHECK(std::abs(senti::fast_tanh(-1e30f) + 1.0f) <= 1.2e-7f);
+  // Saturated: the clamp's value, within the same bound of +-1 (exactly 1 with GCC's fused
+  // multiply-adds, 2 ulps below with clang's code).
+  CHECK(std::abs(senti::fast_tanh(1e30f) - 1.0f) < 5e-7f);
+  CHECK(std::abs(senti::fast_tanh(-1e30f) + 1.0f) < 5e-7f);
   CHECK(senti::fast_sigmoid(0.0f) == 0.5f);
 }
 

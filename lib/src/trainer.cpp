@@ -107,8 +107,7 @@ struct Evaluation {
 
 // Loss, accuracy and macro-F1 of `model` on `data`, in batches of texts of similar length. A GRU
 // model on the CPU runs folded (as senti-predict does), its batches split between `threads`
-// threads: through the module, on the one LibTorch thread DataParallel leaves, validation took a
-// twentieth of each SST-2 epoch.
+// threads; through the module it would run on the one LibTorch thread DataParallel leaves.
 Evaluation evaluate(SentimentClassifier& model, const std::vector<EncodedExample>& data,
                     int64_t num_classes, const torch::Device& device, size_t threads) {
   torch::NoGradGuard no_grad;
@@ -349,8 +348,8 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
     model->train();
     if (parallel) parallel->follow_mode();
     // `train` serves the first epoch run; with a resampler each later one gets a fresh encoding,
-    // made on another thread while the epoch before it trains (it took 2 s of each SST-2 epoch).
-    // An encoding depends only on its epoch, so runs reproduce all the same.
+    // made on another thread while the epoch before it trains (on SST-2 an epoch that resampled
+    // first took about 2 s longer). An encoding depends only on its epoch, so runs reproduce.
     const bool fresh = hooks.resample && epoch > first_epoch;
     std::vector<EncodedExample> resampled;
     if (fresh) resampled = next_encoding.valid() ? next_encoding.get() : hooks.resample(epoch);
