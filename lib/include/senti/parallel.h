@@ -14,8 +14,8 @@ namespace senti {
 /// LibTorch's OpenMP kernels) run on this thread alone; then the thread's own setting comes back.
 /// OpenMP keeps that setting per thread, so other threads are not affected. Unlike
 /// at::set_num_threads(1), it leaves LibTorch's process-wide state alone: that call also rebuilds
-/// LibTorch's pthreadpool, whose new threads spin-wait for tens of milliseconds each, which cost
-/// a tenth of the cores when prediction did it for every chunk of texts. Without an OpenMP
+/// LibTorch's pthreadpool, whose new threads spin while they wait for work (11% of the default
+/// model's prediction profile when it was done for every chunk of texts). Without an OpenMP
 /// runtime in the process it does nothing.
 class SerialOpenMp {
  public:

@@ -26,9 +26,11 @@ struct Prediction {
 /// Texts are tokenized through per-thread WordCaches (SentencePiece's encoder may be called from
 /// several threads at once: google/sentencepiece issues 207 and 657). A model without a context
 /// encoder runs as a FoldedBagModel (per-piece tables, one text at a time); the others run in
-/// batches of texts of similar length, each thread its own share of the texts on one LibTorch
-/// thread (a share too small to split runs on all of them). A model with a TF-IDF part (LinearPart)
-/// mixes its probabilities in; the attention shown is the neural classifier's.
+/// batches of texts of similar length, each thread its own share of the texts on one thread of
+/// OpenBLAS and LibTorch (a share too small to split runs on all of them): a GRU model as a
+/// FoldedGruModel (per-piece tables of its gates' inputs), the rest through the module. A model
+/// with a TF-IDF part (LinearPart) mixes its probabilities in; the attention shown is the neural
+/// classifier's.
 class Predictor {
  public:
   explicit Predictor(ModelBundle bundle);
