@@ -20,6 +20,16 @@ double accuracy(senti::SentimentClassifier& model, const std::vector<senti::Enco
   return static_cast<double>(correct) / static_cast<double>(data.size());
 }
 
+// Whether two models hold the same parameters, bit for bit.
+bool same_weights(senti::SentimentClassifier& first, senti::SentimentClassifier& second) {
+  const auto a = first->parameters(), b = second->parameters();
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!torch::equal(a[i], b[i])) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 TEST_CASE("trainer: pad_batch pads with zeros to the longest row", "[trainer]") {
@@ -38,9 +48,7 @@ TEST_CASE("trainer: same seed and one thread give bit-identical weights", "[trai
   at::set_num_threads(1);
   auto first = senti::test::train_small_model(2, /*seed=*/5);
   auto second = senti::test::train_small_model(2, /*seed=*/5);
-  const auto a = first.model->parameters(), b = second.model->parameters();
-  REQUIRE(a.size() == b.size());
-  for (size_t i = 0; i < a.size(); ++i) CHECK(torch::equal(a[i], b[i]));
+  CHECK(same_weights(first.model, second.model));
 }
 
 TEST_CASE("trainer: on two threads, batches split between replicas learn and reproduce",
@@ -51,9 +59,7 @@ TEST_CASE("trainer: on two threads, batches split between replicas learn and rep
   auto second = senti::test::train_small_model(8, /*seed=*/5, /*batch_size=*/32);
   CHECK(at::get_num_threads() == 2);  // restored after training
   at::set_num_threads(1);
-  const auto a = first.model->parameters(), b = second.model->parameters();
-  REQUIRE(a.size() == b.size());
-  for (size_t i = 0; i < a.size(); ++i) CHECK(torch::equal(a[i], b[i]));
+  CHECK(same_weights(first.model, second.model));
   CHECK(accuracy(first.model, first.test) >= 0.9);
 }
 
@@ -115,9 +121,7 @@ TEST_CASE("trainer: later epochs train on the resampler's encoding of their epoc
   // The same data every epoch: the same weights as without a resampler.
   auto plain = fresh_model();
   senti::fit(plain, small.train, {}, options, 2, quiet);
-  const auto a = resampled->parameters(), b = plain->parameters();
-  REQUIRE(a.size() == b.size());
-  for (size_t i = 0; i < a.size(); ++i) CHECK(torch::equal(a[i], b[i]));
+  CHECK(same_weights(resampled, plain));
 
   // What it returns is what an epoch trains on: an epoch of different texts, different weights.
   hooks.resample = [&](int64_t) {
@@ -127,10 +131,7 @@ TEST_CASE("trainer: later epochs train on the resampler's encoding of their epoc
   };
   auto other = fresh_model();
   senti::fit(other, small.train, {}, options, 2, quiet, hooks);
-  bool differs = false;
-  const auto c = other->parameters();
-  for (size_t i = 0; i < c.size(); ++i) differs = differs || !torch::equal(c[i], b[i]);
-  CHECK(differs);
+  CHECK_FALSE(same_weights(other, plain));
 }
 
 TEST_CASE("trainer: a loss that turns NaN stops training and keeps the best epoch", "[trainer]") {
