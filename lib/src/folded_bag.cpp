@@ -7,16 +7,10 @@
 #include <cmath>
 
 #include "senti/error.h"
+#include "senti/folding.h"
+#include "senti/softmax.h"
 
 namespace senti {
-namespace {
-
-std::vector<float> to_vector(const torch::Tensor& tensor) {
-  const auto flat = tensor.to(torch::kFloat32).contiguous();
-  return std::vector<float>(flat.data_ptr<float>(), flat.data_ptr<float>() + flat.numel());
-}
-
-}  // namespace
 
 FoldedBagModel::FoldedBagModel(const SentimentClassifierImpl& model) {
   if (!applies(model.options)) {
@@ -33,7 +27,7 @@ FoldedBagModel::FoldedBagModel(const SentimentClassifierImpl& model) {
   auto& pooling = *model.pooling;
   const auto projected = torch::tanh(torch::nn::functional::linear(
       embeddings, pooling.projection->weight, pooling.projection->bias));
-  scores_ = to_vector(torch::nn::functional::linear(projected, pooling.scorer->weight));
+  scores_ = to_floats(torch::nn::functional::linear(projected, pooling.scorer->weight));
 
   // The output layer sees the heads' pooled vectors side by side: columns [h*dim, (h+1)*dim) of
   // its weight act on head h.
@@ -42,11 +36,11 @@ FoldedBagModel::FoldedBagModel(const SentimentClassifierImpl& model) {
     const auto columns = model.output->weight.slice(/*dim=*/1, head * dim, (head + 1) * dim);
     per_head.push_back(embeddings.matmul(columns.t()));  // [vocab, classes]
   }
-  values_ = to_vector(torch::stack(per_head, /*dim=*/1));  // [vocab, heads, classes]
-  bias_ = to_vector(model.output->bias);
+  values_ = to_floats(torch::stack(per_head, /*dim=*/1));  // [vocab, heads, classes]
+  bias_ = to_floats(model.output->bias);
 
   if (model.ngrams) {
-    unigrams_ = to_vector(model.ngrams->unigrams->weight);
+    unigrams_ = to_floats(model.ngrams->unigrams->weight);
     bigrams_ = model.ngrams->bigrams->weight.to(torch::kFloat32).contiguous();
     buckets_ = model.ngrams->options.buckets();
   }
@@ -54,27 +48,16 @@ FoldedBagModel::FoldedBagModel(const SentimentClassifierImpl& model) {
 
 void FoldedBagModel::forward(const std::vector<int64_t>& ids, float* logits,
                              float* attention) const {
+  check_piece_ids(ids, vocab_);
   const auto count = static_cast<int64_t>(ids.size());
-  if (count == 0) throw Error("cannot classify a text with no pieces");
-  for (int64_t id : ids) {
-    if (id < 1 || id >= vocab_) {
-      throw Error("piece id " + std::to_string(id) + " is outside the model's vocabulary of " +
-                  std::to_string(vocab_));
-    }
-  }
   std::copy(bias_.begin(), bias_.end(), logits);
   thread_local std::vector<float> weights;  // kept between calls: no allocation per text
   weights.resize(static_cast<size_t>(count));
   for (int64_t head = 0; head < heads_; ++head) {
-    float highest = -INFINITY;
+    for (int64_t t = 0; t < count; ++t) weights[t] = scores_[ids[t] * heads_ + head];
+    softmax_in_place(weights.data(), weights.size());
     for (int64_t t = 0; t < count; ++t) {
-      weights[t] = scores_[ids[t] * heads_ + head];
-      highest = std::max(highest, weights[t]);
-    }
-    float total = 0.0f;
-    for (auto& weight : weights) total += (weight = std::exp(weight - highest));
-    for (int64_t t = 0; t < count; ++t) {
-      const float weight = weights[t] / total;
+      const float weight = weights[t];
       const float* value = &values_[(ids[t] * heads_ + head) * classes_];
       for (int64_t c = 0; c < classes_; ++c) logits[c] += weight * value[c];
       if (attention != nullptr) attention[head * count + t] = weight;

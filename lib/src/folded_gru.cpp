@@ -10,6 +10,8 @@
 
 #include "senti/error.h"
 #include "senti/fast_tanh.h"
+#include "senti/folding.h"
+#include "senti/softmax.h"
 
 // The vectorized loops are built twice, for x86-64-v3 (AVX2, FMA) and for the baseline (SSE2), and
 // the loader picks the one the CPU runs (GCC on x86-64; "arch=haswell" would be chosen only on
@@ -23,11 +25,6 @@
 
 namespace senti {
 namespace {
-
-std::vector<float> to_vector(const torch::Tensor& tensor) {
-  const auto flat = tensor.to(torch::kFloat32).contiguous();
-  return std::vector<float>(flat.data_ptr<float>(), flat.data_ptr<float>() + flat.numel());
-}
 
 // One GRU step for one text (PyTorch's gate order r, z, n):
 //   r = sigmoid(i_r + h_r), z = sigmoid(i_z + h_z), n = tanh(i_n + r * h_n),
@@ -114,10 +111,10 @@ FoldedGruModel::FoldedGruModel(const SentimentClassifierImpl& model) {
     const auto& w_ih = parameters["weight_ih_l0" + suffix];
     const auto& w_hh = parameters["weight_hh_l0" + suffix];
     Direction direction;
-    direction.inputs = to_vector(torch::nn::functional::linear(embeddings.to(torch::kFloat32), w_ih,
+    direction.inputs = to_floats(torch::nn::functional::linear(embeddings.to(torch::kFloat32), w_ih,
                                                                parameters["bias_ih_l0" + suffix]));
     direction.recurrent = w_hh.to(torch::kFloat32).t().contiguous();
-    direction.bias = to_vector(parameters["bias_hh_l0" + suffix]);
+    direction.bias = to_floats(parameters["bias_hh_l0" + suffix]);
     return direction;
   };
   forward_ = fold("");
@@ -127,10 +124,10 @@ FoldedGruModel::FoldedGruModel(const SentimentClassifierImpl& model) {
   auto& pooling = *model.pooling;
   projection_ = pooling.projection->weight.to(torch::kFloat32).t().contiguous();
   attention_dim_ = projection_.size(1);
-  projection_bias_ = to_vector(pooling.projection->bias);
-  scorer_ = to_vector(pooling.scorer->weight);
-  output_ = to_vector(model.output->weight);
-  output_bias_ = to_vector(model.output->bias);
+  projection_bias_ = to_floats(pooling.projection->bias);
+  scorer_ = to_floats(pooling.scorer->weight);
+  output_ = to_floats(model.output->weight);
+  output_bias_ = to_floats(model.output->bias);
 }
 
 void FoldedGruModel::run_direction(const Direction& direction, bool reverse,
@@ -171,15 +168,8 @@ void FoldedGruModel::forward(const std::vector<const std::vector<int64_t>*>& tex
   if (texts.empty()) return;
   std::vector<size_t> offsets(texts.size() + 1, 0);
   for (size_t i = 0; i < texts.size(); ++i) {
-    const auto& ids = *texts[i];
-    if (ids.empty()) throw Error("cannot classify a text with no pieces");
-    for (int64_t id : ids) {
-      if (id < 1 || id >= vocab_) {
-        throw Error("piece id " + std::to_string(id) + " is outside the model's vocabulary of " +
-                    std::to_string(vocab_));
-      }
-    }
-    offsets[i + 1] = offsets[i] + ids.size();
+    check_piece_ids(*texts[i], vocab_);
+    offsets[i + 1] = offsets[i] + texts[i]->size();
   }
   std::vector<size_t> order(texts.size());
   std::iota(order.begin(), order.end(), 0);
@@ -209,16 +199,13 @@ void FoldedGruModel::forward(const std::vector<const std::vector<int64_t>*>& tex
     space.weights.resize(static_cast<size_t>(length));
     std::fill(space.pooled.begin(), space.pooled.end(), 0.0f);
     for (int64_t head = 0; head < heads_; ++head) {
-      float highest = -INFINITY;
       for (int64_t t = 0; t < length; ++t) {
         space.weights[t] = space.scores[(first + t) * heads_ + head];
-        highest = std::max(highest, space.weights[t]);
       }
-      float total = 0.0f;
-      for (auto& weight : space.weights) total += (weight = std::exp(weight - highest));
+      softmax_in_place(space.weights.data(), space.weights.size());
       float* pooled = &space.pooled[static_cast<size_t>(head * width)];
       for (int64_t t = 0; t < length; ++t) {
-        const float weight = space.weights[t] / total;
+        const float weight = space.weights[t];
         const float* vector = &space.outputs[static_cast<size_t>((first + t) * width)];
         for (int64_t k = 0; k < width; ++k) pooled[k] += weight * vector[k];
         if (weights_out != nullptr) weights_out[head * length + t] = weight;
