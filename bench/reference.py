@@ -6,9 +6,11 @@ none --subword-alpha 0`. Prints one JSON object: per-epoch seconds and tokens/s,
 and prediction throughput.
 """
 import argparse
+import ctypes
 import csv
 import json
 import math
+import os
 import random
 import sys
 import time
@@ -131,6 +133,37 @@ def batches(data, batch_size, rng):
     return out
 
 
+def use_senti_blas_kernels():
+    """What senti's select_blas_kernels() (lib/src/blas.cpp) does, so that both sides multiply
+    with the same OpenBLAS kernels: where OpenBLAS fell back to its Prescott kernels on a CPU it
+    does not know, switch to SkylakeX (AVX-512) or Haswell (AVX2 + FMA). Returns the core used."""
+    try:
+        blas = ctypes.CDLL("libblas.so.3")  # the copy LibTorch already loaded
+        corename = blas.openblas_get_corename
+        corename.restype = ctypes.c_char_p
+        quit_, init = blas.gotoblas_dynamic_quit, blas.gotoblas_dynamic_init
+    except (OSError, AttributeError):
+        return ""  # not OpenBLAS with run-time kernel choice
+    detected = corename().decode()
+    if detected.lower() != "prescott" or "OPENBLAS_CORETYPE" in os.environ:
+        return detected
+    flags = set()
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+                break
+    avx2 = {"avx2", "fma"} <= flags
+    avx512 = avx2 and {"avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"} <= flags
+    core = "SkylakeX" if avx512 else "Haswell" if avx2 else ""
+    if core:
+        os.environ["OPENBLAS_CORETYPE"] = core
+        quit_()
+        init()
+        del os.environ["OPENBLAS_CORETYPE"]
+    return corename().decode()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--train", required=True)
@@ -157,6 +190,7 @@ def main():
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
+    blas_core = use_senti_blas_kernels()
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
     sp = spm.SentencePieceProcessor(model_file=args.tokenizer)
@@ -210,7 +244,7 @@ def main():
         for b in range(0, len(ids), 256):
             predicted = model(pad(ids[b:b + 256])).argmax(1).tolist()
             correct += sum(p == index.get(l, -1) for p, (_, l) in zip(predicted, eval_rows[b:b + 256]))
-    result = {"epochs": epochs, "eval_accuracy": correct / len(eval_rows)}
+    result = {"epochs": epochs, "eval_accuracy": correct / len(eval_rows), "blas_core": blas_core}
 
     if args.predict:
         with open(args.predict, encoding="utf-8", errors="replace") as f:

@@ -5,6 +5,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "senti/blas.h"
 #include "senti/options.h"
 
 namespace senti {
@@ -28,6 +29,7 @@ void tune_allocator() {
 
 int64_t use_threads(int64_t threads) {
   tune_allocator();
+  select_blas_kernels();
   const int64_t resolved = resolve_threads(threads);
   at::set_num_threads(static_cast<int>(resolved));
   return resolved;

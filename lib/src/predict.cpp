@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
+#include "senti/blas.h"
 #include "senti/csv.h"
 #include "senti/error.h"
 #include "senti/html.h"
@@ -267,6 +268,7 @@ class Writer {
 void run_predict(const PredictOptions& options, std::ostream& out) {
   options.validate();
   tune_allocator();
+  select_blas_kernels();  // before the model loads: folding it multiplies matrices
   int fd = STDIN_FILENO;
   if (!options.input_path.empty()) {
     fd = ::open(options.input_path.c_str(), O_RDONLY);

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 
+#include "senti/blas.h"
 #include "senti/bundle.h"
 #include "senti/checkpoint.h"
 #include "senti/checksum.h"
@@ -213,6 +214,12 @@ void run_train(const TrainOptions& given) {
   }
   options.validate();
   check_output_dir(options.out);
+  if (const auto core = select_blas_kernels(); !core.empty()) {
+    spdlog::info(
+        "OpenBLAS does not know this CPU and chose its generic Prescott kernels; using its {} "
+        "kernels instead (OPENBLAS_CORETYPE overrides)",
+        core);
+  }
   const int64_t threads = use_threads(options.training.threads);
   if (options.training.device == "cuda" && !torch::cuda::is_available()) {
     throw Error(

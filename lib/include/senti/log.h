@@ -12,7 +12,8 @@ void setup_logging(const std::string& program);
 void tune_allocator();
 
 /// Sets LibTorch's intra-op thread count from a --threads value (0: all cores) and returns it;
-/// also calls tune_allocator(), as every command starts here.
+/// also calls tune_allocator() and select_blas_kernels() (senti/blas.h), as every command starts
+/// here.
 int64_t use_threads(int64_t threads);
 
 }  // namespace senti
