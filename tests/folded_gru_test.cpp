@@ -4,6 +4,7 @@
 #include <torch/utils.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "fixtures.h"
@@ -36,6 +37,12 @@ TEST_CASE("fast tanh and sigmoid: within a few float ulps of the library's", "[f
   CHECK(std::abs(senti::fast_tanh(1e30f) - 1.0f) < 5e-7f);
   CHECK(std::abs(senti::fast_tanh(-1e30f) + 1.0f) < 5e-7f);
   CHECK(senti::fast_sigmoid(0.0f) == 0.5f);
+  // Infinities saturate; NaN stays NaN, so that training sees NaN weights in its loss.
+  const float infinity = std::numeric_limits<float>::infinity();
+  CHECK(std::abs(senti::fast_tanh(infinity) - 1.0f) < 5e-7f);
+  CHECK(std::abs(senti::fast_tanh(-infinity) + 1.0f) < 5e-7f);
+  CHECK(std::isnan(senti::fast_tanh(std::numeric_limits<float>::quiet_NaN())));
+  CHECK(std::isnan(senti::fast_sigmoid(std::numeric_limits<float>::quiet_NaN())));
 }
 
 TEST_CASE("folded GRU model: same logits and attention as forward(), batched", "[folded_gru]") {

@@ -6,6 +6,9 @@
 
 #include <limits>
 #include <ostream>
+#include <string>
+
+#include "senti/gru_recurrence.h"
 
 namespace senti {
 
@@ -100,7 +103,23 @@ torch::Tensor GruEncoderImpl::forward(const torch::Tensor& inputs, const torch::
   const auto lengths = mask.sum(/*dim=*/1).clamp_min(1).to(torch::kCPU);
   auto packed = rnn::pack_padded_sequence(inputs, lengths, /*batch_first=*/true,
                                           /*enforce_sorted=*/false);
-  auto output = std::get<0>(gru->forward_with_packed_input(packed));
+  const auto output = [&] {
+    if (!inputs.device().is_cpu() || inputs.scalar_type() != torch::kFloat) {
+      return std::get<0>(gru->forward_with_packed_input(packed));
+    }
+    // The same layer with its recurrence on plain arrays (senti/gru_recurrence.h): the input
+    // projection is one product over all tokens, and each direction one autograd node.
+    const auto weights = gru->named_parameters(/*recurse=*/false);
+    const auto direction = [&](const std::string& suffix, bool reverse) {
+      const auto input_gates = torch::addmm(weights["bias_ih_l0" + suffix], packed.data(),
+                                            weights["weight_ih_l0" + suffix].t());
+      return gru_recurrence(input_gates, weights["weight_hh_l0" + suffix],
+                            weights["bias_hh_l0" + suffix], packed.batch_sizes(), reverse);
+    };
+    return rnn::PackedSequence(torch::cat({direction("", false), direction("_reverse", true)}, 1),
+                               packed.batch_sizes(), packed.sorted_indices(),
+                               packed.unsorted_indices());
+  }();
   auto padded = std::get<0>(rnn::pad_packed_sequence(output, /*batch_first=*/true,
                                                      /*padding_value=*/0.0,
                                                      /*total_length=*/inputs.size(1)));

@@ -6,13 +6,14 @@
 
 namespace senti {
 
-/// tanh(x) to within a few float ulps, for finite x.
+/// tanh(x) to within a few float ulps; +-1 for +-infinity, NaN for NaN (so that a NaN in a
+/// model's weights reaches its loss, where training detects it).
 inline float fast_tanh(float x) {
   constexpr float kClamp = 7.90531110763549805f;
   // Conditional expressions, not std::min/max: those return references, which keeps GCC from
-  // vectorizing the callers' loops.
-  const float high = x < kClamp ? x : kClamp;
-  const float clamped = high > -kClamp ? high : -kClamp;
+  // vectorizing the callers' loops. Each comparison is false for NaN, which keeps x.
+  const float high = x > kClamp ? kClamp : x;
+  const float clamped = high < -kClamp ? -kClamp : high;
   const float x2 = clamped * clamped;
   float p = -2.76076847742355e-16f;
   p = p * x2 + 2.00018790482477e-13f;
