@@ -23,15 +23,15 @@ using Entry = std::pair<int32_t, float>;  // feature row, TF-IDF value
 class RowCounter {
  public:
   // Counts the rows of `buckets` that have one; rows() lists them in order of first occurrence.
-  void count(const std::vector<uint32_t>& buckets, const std::vector<int32_t>& row_of_bucket) {
+  void count(const std::vector<uint32_t>& buckets, const BucketIndex& index) {
     size_t capacity = 64;
     while (capacity < 2 * buckets.size()) capacity *= 2;
     if (slots_.size() < capacity) slots_.assign(capacity, Slot{});
     const size_t mask = capacity - 1;
     rows_.clear();
-    // The index is megabytes: gathering every row first lets the cache misses overlap.
+    // Gathering every row first lets the index's cache misses overlap.
     gathered_.resize(buckets.size());
-    for (size_t i = 0; i < buckets.size(); ++i) gathered_[i] = row_of_bucket[buckets[i]];
+    for (size_t i = 0; i < buckets.size(); ++i) gathered_[i] = index.row(buckets[i]);
     for (const int32_t row : gathered_) {
       if (row < 0) continue;
       size_t slot = (static_cast<uint32_t>(row) * 0x9E3779B1u) & mask;
@@ -63,9 +63,9 @@ class RowCounter {
 
 // Appends the L2-normalised TF-IDF entries of one block of hashed n-grams to `out`: sublinear
 // tf (1 + ln count) times idf; n-grams without a row are left out.
-void append_block(const std::vector<uint32_t>& buckets, const std::vector<int32_t>& row_of_bucket,
-                  const float* idf, RowCounter& counter, std::vector<Entry>& out) {
-  counter.count(buckets, row_of_bucket);
+void append_block(const std::vector<uint32_t>& buckets, const BucketIndex& index, const float* idf,
+                  RowCounter& counter, std::vector<Entry>& out) {
+  counter.count(buckets, index);
   const size_t first = out.size();
   double norm = 0.0;
   for (size_t i = 0; i < counter.size(); ++i) {
@@ -144,13 +144,12 @@ double loss_and_gradient(const SparseRows& x, const std::vector<int64_t>& labels
   return loss / n + l2 * penalty;
 }
 
-void tfidf_entries(std::string_view text, uint32_t num_buckets,
-                   const std::vector<int32_t>& row_of_bucket, const float* idf,
+void tfidf_entries(std::string_view text, const BucketIndex& index, const float* idf,
                    HashedNgrams& scratch, RowCounter& counter, std::vector<Entry>& out) {
   out.clear();
-  hash_ngrams(text, num_buckets, scratch);
-  append_block(scratch.words, row_of_bucket, idf, counter, out);
-  append_block(scratch.chars, row_of_bucket, idf, counter, out);
+  hash_ngrams(text, index.num_buckets(), scratch);
+  append_block(scratch.words, index, idf, counter, out);
+  append_block(scratch.chars, index, idf, counter, out);
 }
 
 }  // namespace
@@ -182,24 +181,15 @@ void TfidfModelImpl::index() {
   idf = idf.contiguous();
   weight = weight.contiguous();
   bias = bias.contiguous();
-  row_of_bucket_.assign(static_cast<size_t>(num_buckets_), -1);
-  const auto* bucket = buckets.data_ptr<int64_t>();
-  for (int64_t row = 0; row < features_; ++row) {
-    if (bucket[row] < 0 || bucket[row] >= num_buckets_ ||
-        (row > 0 && bucket[row] <= bucket[row - 1])) {
-      throw Error("the tfidf model's buckets are not ascending ids below " +
-                  std::to_string(num_buckets_));
-    }
-    row_of_bucket_[static_cast<size_t>(bucket[row])] = static_cast<int32_t>(row);
-  }
+  index_ = BucketIndex(static_cast<uint32_t>(num_buckets_), buckets.data_ptr<int64_t>(),
+                       static_cast<size_t>(features_));
 }
 
 void TfidfModelImpl::probabilities(std::string_view text, float* out) const {
   thread_local HashedNgrams scratch;
   thread_local RowCounter counter;
   thread_local std::vector<Entry> entries;
-  tfidf_entries(text, static_cast<uint32_t>(num_buckets_), row_of_bucket_, idf.data_ptr<float>(),
-                scratch, counter, entries);
+  tfidf_entries(text, index_, idf.data_ptr<float>(), scratch, counter, entries);
   const auto* w = weight.data_ptr<float>();
   const auto* b = bias.data_ptr<float>();
   std::copy(b, b + classes_, out);
@@ -226,18 +216,17 @@ TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,
     seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
     for (uint32_t bucket : seen) ++df[bucket];
   }
-  std::vector<int32_t> row_of_bucket(num_buckets, -1);
   std::vector<int64_t> bucket_of_row;
   std::vector<float> idf;
   const double n = static_cast<double>(texts.size());
   for (uint32_t bucket = 0; bucket < num_buckets; ++bucket) {
     if (df[bucket] == 0) continue;
-    row_of_bucket[bucket] = static_cast<int32_t>(bucket_of_row.size());
     bucket_of_row.push_back(bucket);
     // scikit-learn's smoothed idf: ln((1 + n) / (1 + df)) + 1.
     idf.push_back(static_cast<float>(std::log((1.0 + n) / (1.0 + df[bucket])) + 1.0));
   }
   const auto features = static_cast<int64_t>(bucket_of_row.size());
+  const BucketIndex index(num_buckets, bucket_of_row.data(), bucket_of_row.size());
   TfidfModel model(options.buckets, features, classes);
   const auto as_tensor = [](auto& vector, torch::Dtype type) {
     return torch::from_blob(vector.data(), {static_cast<int64_t>(vector.size())}, type).clone();
@@ -249,7 +238,7 @@ TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,
   std::vector<Entry> entries;
   for (const auto& text : texts) {
     matrix.offsets.push_back(static_cast<int64_t>(matrix.columns.size()));
-    tfidf_entries(text, num_buckets, row_of_bucket, idf.data(), scratch, counter, entries);
+    tfidf_entries(text, index, idf.data(), scratch, counter, entries);
     for (const auto& [row, value] : entries) {
       matrix.columns.push_back(row);
       matrix.values.push_back(value);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "senti/bucket_index.h"
 #include "senti/options.h"
 
 namespace senti {
@@ -39,7 +40,7 @@ class TfidfModelImpl : public torch::nn::Module {
 
  private:
   int64_t num_buckets_, features_, classes_;
-  std::vector<int32_t> row_of_bucket_;  ///< -1 where no feature was seen in training
+  BucketIndex index_;  ///< the row of each bucket seen in training
 };
 TORCH_MODULE(TfidfModel);
 
