@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "senti/ascii.h"
+
 namespace senti {
 namespace {
 
@@ -27,15 +29,6 @@ const OpenBlas& openblas() {
   return found;
 }
 
-bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 CpuFeatures CpuFeatures::of_this_cpu() {
@@ -51,7 +44,7 @@ CpuFeatures CpuFeatures::of_this_cpu() {
 }
 
 std::string better_openblas_core(std::string_view detected, const CpuFeatures& cpu) {
-  if (!same_name(detected, "prescott")) return "";
+  if (!equals_ignoring_case(detected, "prescott")) return "";
   if (cpu.avx512) return "SkylakeX";
   if (cpu.avx2_fma) return "Haswell";
   return "";
@@ -79,7 +72,7 @@ std::string select_blas_kernels() {
     entry.dynamic_quit();
     entry.dynamic_init();
     unsetenv("OPENBLAS_CORETYPE");
-    if (same_name(openblas_core(), core)) switched = core;
+    if (equals_ignoring_case(openblas_core(), core)) switched = core;
   });
   return switched;
 }

@@ -11,6 +11,7 @@
 #include <set>
 #include <tuple>
 
+#include "senti/ascii.h"
 #include "senti/csv.h"
 #include "senti/error.h"
 #include "senti/utf8.h"
@@ -33,12 +34,6 @@ std::string trim(const std::string& text) {
   return begin < end ? std::string(begin, end) : std::string();
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 std::string list_columns(const std::vector<std::string>& header) {
   std::string list;
   for (size_t i = 0; i < header.size(); ++i) {
@@ -54,7 +49,7 @@ size_t resolve_column(const std::string& spec, const std::vector<std::string>& h
   std::vector<size_t> exact, folded;
   for (size_t i = 0; i < header.size(); ++i) {
     if (trim(header[i]) == spec) exact.push_back(i);
-    if (lower(trim(header[i])) == lower(spec)) folded.push_back(i);
+    if (equals_ignoring_case(trim(header[i]), spec)) folded.push_back(i);
   }
   const auto& matches = exact.empty() ? folded : exact;
   if (matches.size() > 1) {
@@ -74,7 +69,7 @@ size_t resolve_column(const std::string& spec, const std::vector<std::string>& h
 
 std::vector<std::string> name_parts(const std::string& name) {
   std::vector<std::string> parts(1);
-  for (char c : lower(trim(name))) {
+  for (char c : ascii_lower(trim(name))) {
     if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
       parts.back().push_back(c);
     } else if (!parts.back().empty()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "senti/ascii.h"
 #include "senti/checksum.h"
 
 namespace senti {
@@ -15,10 +16,6 @@ bool is_word_byte(unsigned char c) {
 
 bool is_space(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 // A UTF-8 continuation byte (10xxxxxx) does not start a character.
@@ -53,7 +50,7 @@ void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out) {
   thread_local std::vector<size_t>
       starts;  // byte offset of each character of `padded`, then its size
   lowered.assign(text);
-  for (auto& c : lowered) c = lower(c);
+  for (auto& c : lowered) c = ascii_lower(c);
 
   // Words: runs of two or more word characters; then each adjacent pair.
   words.clear();

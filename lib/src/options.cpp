@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "senti/ascii.h"
 #include "senti/error.h"
 
 namespace senti {
@@ -46,8 +47,8 @@ char DataOptions::resolved_delimiter() const {
   if (delimiter == "\\t" || delimiter == "tab" || delimiter == "\t") return '\t';
   if (!delimiter.empty()) return delimiter.front();
   const auto dot = path.find_last_of('.');
-  std::string extension = dot == std::string::npos ? "" : path.substr(dot + 1);
-  std::transform(extension.begin(), extension.end(), extension.begin(), ::tolower);
+  const std::string extension = ascii_lower(
+      dot == std::string::npos ? std::string_view() : std::string_view(path).substr(dot + 1));
   return extension == "tsv" || extension == "tab" ? '\t' : ',';
 }
 
