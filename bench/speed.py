@@ -33,14 +33,18 @@ def read_texts(path, column):
         return [row[column] for row in csv.DictReader(f)]
 
 
-def startup(command, stdin_text, repeats):
-    times = []
+def startup(commands, repeats):
+    """Median wall time of each (command, stdin text), run in interleaved rounds: on a shared
+    machine the background load drifts. Timing each command's runs back to back put the default
+    model 0.28 s over the floor on a machine where interleaved rounds put it 0.11 s over."""
+    times = {name: [] for name in commands}
     for _ in range(repeats):
-        start = time.perf_counter()
-        subprocess.run(command, input=stdin_text, text=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, (command, stdin_text) in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, input=stdin_text, text=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, check=True)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def latency(command, sentences, warmup=50):
@@ -174,15 +178,19 @@ def main():
 
     # --- start-up ---
     log("start-up")
-    floor = startup([f"{args.bin}/senti-bench-floor"], "", 7)
+    senti_models = ("senti default (gru)", "senti plain")
+    commands = {"floor": ([f"{args.bin}/senti-bench-floor"], "")}
+    for name in senti_models:
+        commands[name] = ([f"{args.bin}/senti-predict", "--model", systems[name]["model"]],
+                          "fine film\n")
+    commands["fastText"] = (["fasttext", "predict", f"{work}/ft.bin", "-"], "fine film\n")
+    medians = startup(commands, 11)
+    floor = medians["floor"]
     results["startup"] = {"torch_floor_seconds": floor}
-    for name in ("senti default (gru)", "senti plain"):
-        seconds = startup([f"{args.bin}/senti-predict", "--model", systems[name]["model"]],
-                          "fine film\n", 7)
-        systems[name]["startup_seconds"] = seconds
-        systems[name]["startup_over_floor_seconds"] = seconds - floor
-    systems["fastText"]["startup_seconds"] = startup(
-        ["fasttext", "predict", f"{work}/ft.bin", "-"], "fine film\n", 7)
+    for name in senti_models:
+        systems[name]["startup_seconds"] = medians[name]
+        systems[name]["startup_over_floor_seconds"] = medians[name] - floor
+    systems["fastText"]["startup_seconds"] = medians["fastText"]
 
     # --- prediction throughput (start-up subtracted) ---
     log(f"prediction on {args.predict_lines} lines")
