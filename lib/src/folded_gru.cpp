@@ -12,16 +12,14 @@
 #include "senti/error.h"
 #include "senti/fast_tanh.h"
 #include "senti/folding.h"
+#include "senti/gru_gates.h"
 #include "senti/softmax.h"
 
 namespace senti {
 namespace {
 
-// One GRU step for one text (PyTorch's gate order r, z, n):
-//   r = sigmoid(i_r + h_r), z = sigmoid(i_z + h_z), n = tanh(i_n + r * h_n),
-//   h' = (1 - z) * n + z * h
-// where i = W_ih x + b_ih (`inputs`), and h_* = W_hh h (`recurrent`) + b_hh (`bias`). The
-// arrays do not overlap (__restrict), which lets the loop be vectorized.
+// One GRU step for one text (senti/gru_gates.h): `inputs` i = W_ih x + b_ih, `recurrent`
+// W_hh h, `bias` b_hh. The arrays do not overlap (__restrict), which lets the loop be vectorized.
 SENTI_CPU_CLONES
 void gru_cell(const float* __restrict inputs, const float* __restrict recurrent,
               const float* __restrict bias, int64_t hidden, float* __restrict state,
@@ -36,10 +34,9 @@ void gru_cell(const float* __restrict inputs, const float* __restrict recurrent,
   const float* b_z = bias + hidden;
   const float* b_n = bias + 2 * hidden;
   for (int64_t j = 0; j < hidden; ++j) {
-    const float r = fast_sigmoid(i_r[j] + h_r[j] + b_r[j]);
-    const float z = fast_sigmoid(i_z[j] + h_z[j] + b_z[j]);
-    const float n = fast_tanh(i_n[j] + r * (h_n[j] + b_n[j]));
-    const float next = n + z * (state[j] - n);
+    const float next = gru_unit_step(i_r[j], i_z[j], i_n[j], h_r[j], h_z[j], h_n[j], b_r[j], b_z[j],
+                                     b_n[j], state[j])
+                           .next;
     state[j] = next;
     output[j] = next;
   }

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "senti/cpu_clones.h"
-#include "senti/fast_tanh.h"
+#include "senti/gru_gates.h"
 
 namespace senti {
 namespace {
@@ -27,15 +27,14 @@ void forward_gates(const float* __restrict inputs, const float* __restrict recur
     float* out = output + row * hidden;
     float* s = saved + row * 4 * hidden;
     for (int64_t j = 0; j < hidden; ++j) {
-      const float r = fast_sigmoid(i[j] + g[j] + bias[j]);
-      const float z = fast_sigmoid(i[hidden + j] + g[hidden + j] + bias[hidden + j]);
-      const float hn = g[2 * hidden + j] + bias[2 * hidden + j];
-      const float n = fast_tanh(i[2 * hidden + j] + r * hn);
-      out[j] = n + z * (h[j] - n);
-      s[j] = r;
-      s[hidden + j] = z;
-      s[2 * hidden + j] = n;
-      s[3 * hidden + j] = hn;
+      const auto step =
+          gru_unit_step(i[j], i[hidden + j], i[2 * hidden + j], g[j], g[hidden + j],
+                        g[2 * hidden + j], bias[j], bias[hidden + j], bias[2 * hidden + j], h[j]);
+      out[j] = step.next;
+      s[j] = step.r;
+      s[hidden + j] = step.z;
+      s[2 * hidden + j] = step.n;
+      s[3 * hidden + j] = step.hn;
     }
   }
 }
