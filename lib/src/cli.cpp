@@ -94,7 +94,7 @@ void add_train_options(CLI::App& app, TrainOptions& options) {
   app.add_option("--select-by", training.select_by,
                  "choose the best epoch by validation loss, accuracy or macro-f1");
   app.add_option("--seed", training.seed,
-                 "random seed; with --threads 1 the same seed gives the same model");
+                 "random seed; the same seed and --threads give the same model");
   app.add_option("--threads", training.threads, threads_help());
   app.add_option("--device", training.device, "cpu, or cuda when LibTorch was built with it");
 
