@@ -27,6 +27,12 @@ expect_error() {
 # json_value FILE KEY: a top-level number from a JSON file.
 json_value() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
 
+# mixes_tfidf MODEL_DIR: whether the model mixes in a TF-IDF model with a share above 0.
+mixes_tfidf() {
+  python3 -c "import json,sys; l=json.load(open(sys.argv[1])).get('linear'); sys.exit(0 if l and l['share'] > 0 else 1)" \
+    "$1/config.json"
+}
+
 at_least() { python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= float(sys.argv[2]) else 1)" "$1" "$2"; }
 
 finish() {

@@ -42,6 +42,9 @@ grep -q "<b>bold</b>" "$WORK/dom.html" && fail "markup in a review became an ele
 [ "$(grep -o '<svg' "$WORK/dom.html" | wc -l)" -eq 2 ] || fail "expected two history charts"
 [ "$(grep -o 'class="point"' "$WORK/dom.html" | wc -l)" -ge 24 ] || fail "charts lack points"
 grep -q "Attention is not Explanation" "$WORK/dom.html" || fail "report lacks the attention caveat"
+if mixes_tfidf "$WORK/model"; then
+  grep -q "class=\"ev\"" "$WORK/dom.html" || fail "report examples lack TF-IDF evidence"
+fi
 
 chrome --screenshot="$WORK/report.png" "file://$WORK/report.html" >/dev/null ||
   fail "chromium could not take a screenshot"
@@ -59,4 +62,7 @@ chrome --dump-dom "file://$WORK/predict.html" >"$WORK/predict-dom.html" ||
   fail "predictions page should have a header row and three rows"
 grep -qF "&lt;i&gt;" "$WORK/predict-dom.html" || fail "predict html did not escape the input"
 grep -q "class=\"tok\"" "$WORK/predict-dom.html" || fail "predict html has no shaded tokens"
+if mixes_tfidf "$WORK/model"; then
+  grep -q "class=\"ev\"" "$WORK/predict-dom.html" || fail "predict html has no TF-IDF evidence"
+fi
 finish

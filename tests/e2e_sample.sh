@@ -45,18 +45,29 @@ sed -n 3p "$WORK/pred.txt" | grep -q "^negative " || fail "third sentence not ne
 
 printf 'The pasta was terrible .\n' >"$WORK/in.txt"
 "$BIN/senti-predict" --model "$WORK/model" --input "$WORK/in.txt" --format json >"$WORK/pred.json"
-python3 - "$WORK/pred.json" <<'PY' || fail "JSON output"
+python3 - "$WORK/pred.json" "$WORK/model/config.json" <<'PY' || fail "JSON output"
 import json, sys
 row = json.loads(open(sys.argv[1]).readline())
 assert row["label"] == "negative", row
 assert len(row["tokens"]) == len(row["attention"]) > 0
 assert abs(sum(row["attention"]) - 1) < 1e-4
+# The TF-IDF model's evidence, one entry per word, when it has a part in the mix.
+if json.load(open(sys.argv[2]))["linear"]["share"] > 0:
+    assert [word for word, _ in row["evidence"]] == "The pasta was terrible .".split(), row
+    assert dict(row["evidence"])["terrible"] > 0, row  # it speaks for "negative"
+else:
+    assert "evidence" not in row, row
 PY
 "$BIN/senti-predict" --model "$WORK/model" --input "$WORK/in.txt" --format csv --all-scores \
   >"$WORK/pred.csv"
 [ "$(head -1 "$WORK/pred.csv")" = "text,label,probability,p_negative,p_positive" ] || fail "CSV header"
 "$BIN/senti-predict" --model "$WORK/model" --input "$WORK/in.txt" --explain >"$WORK/explain.txt"
-grep -qE "attention: .*\[0\.[0-9]{2}\]" "$WORK/explain.txt" || fail "--explain shows no weights in a pipe"
+grep -qE "attention( \(.*\))?: .*\[0\.[0-9]{2}\]" "$WORK/explain.txt" ||
+  fail "--explain shows no weights in a pipe"
+if mixes_tfidf "$WORK/model"; then
+  grep -qE "tf-idf evidence for negative .*terrible\[\+[0-9.]+\]" "$WORK/explain.txt" ||
+    fail "--explain shows no TF-IDF evidence"
+fi
 
 # A closed stdout ends predict quietly.
 python3 -c "print('The coffee was wonderful .\\n' * 5000, end='')" >"$WORK/many.txt"

@@ -54,3 +54,38 @@ TEST_CASE("ngram features: buckets stay below the bucket count", "[ngram]") {
   for (uint32_t bucket : out.words) CHECK(bucket < 7);
   for (uint32_t bucket : out.chars) CHECK(bucket < 7);
 }
+
+TEST_CASE("ngram features: spans say where each n-gram came from", "[ngram]") {
+  const std::string text = "Not GOOD,  bad";
+  senti::HashedNgrams out;
+  senti::hash_ngrams(text, kBuckets, out, /*with_spans=*/true);
+  const auto bytes = [&](senti::Span span) {
+    return text.substr(span.begin, span.end - span.begin);
+  };
+  REQUIRE(out.chunks.size() == 3);
+  CHECK(bytes(out.chunks[0]) == "Not");
+  CHECK(bytes(out.chunks[1]) == "GOOD,");
+  CHECK(bytes(out.chunks[2]) == "bad");
+  // not, "not good", good, "good bad", bad: a pair spans from its first word to its last.
+  REQUIRE(out.word_spans.size() == out.words.size());
+  REQUIRE(out.words.size() == 5);
+  CHECK(bytes(out.word_spans[0]) == "Not");
+  CHECK(bytes(out.word_spans[1]) == "Not GOOD");
+  CHECK(bytes(out.word_spans[3]) == "GOOD,  bad");
+  CHECK(bytes(out.word_spans[4]) == "bad");
+  // Each chunk's character n-grams point at the chunk, as many as the chunk alone gives.
+  REQUIRE(out.char_spans.size() == out.chars.size());
+  const auto from = [&](size_t chunk) {
+    return std::count_if(out.char_spans.begin(), out.char_spans.end(), [&](senti::Span span) {
+      return span.begin == out.chunks[chunk].begin && span.end == out.chunks[chunk].end;
+    });
+  };
+  CHECK(from(0) == static_cast<long>(ngrams("not").chars.size()));
+  CHECK(from(1) == static_cast<long>(ngrams("good,").chars.size()));
+  CHECK(from(2) == static_cast<long>(ngrams("bad").chars.size()));
+  // Spans change nothing else, and are left empty unless asked for.
+  CHECK(out.words == ngrams(text).words);
+  CHECK(out.chars == ngrams(text).chars);
+  CHECK(ngrams(text).word_spans.empty());
+  CHECK(ngrams(text).chunks.empty());
+}

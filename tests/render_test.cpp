@@ -28,6 +28,16 @@ TEST_CASE("render: ANSI shading is strongest on the heaviest token", "[render]")
   CHECK(text.find("\033[48;5;220m\033[38;5;16mb") != std::string::npos);
 }
 
+TEST_CASE("render: evidence is signed, green for and red against on a terminal", "[render]") {
+  const std::vector<senti::Evidence> evidence = {{"great", 0.84f}, {"plot,", -0.413f}, {"a", 0.0f}};
+  CHECK(senti::annotate_evidence(evidence, false) == "great[+0.84] plot,[-0.41] a[+0.00]");
+  const auto shaded = senti::annotate_evidence(evidence, true);
+  CHECK(shaded.find("\033[38;5;46mgreat\033[0m") != std::string::npos);   // strongest green
+  CHECK(shaded.find("\033[38;5;210mplot,\033[0m") != std::string::npos);  // half as strong
+  CHECK(shaded.find("\033[38;5;250ma\033[0m") != std::string::npos);      // grey: nothing
+  CHECK(senti::annotate_evidence({}, false).empty());
+}
+
 TEST_CASE("render: mean over heads", "[render]") {
   CHECK(senti::mean_over_heads({{1.0f, 0.0f}, {0.0f, 1.0f}}) == std::vector<float>{0.5f, 0.5f});
 }

@@ -25,16 +25,18 @@ senti::EvalReport sample_report() {
     ],
     "result": {"best_epoch": 2}
   })");
-  report.mistakes.push_back({7,
-                             "<script>alert(1)</script> & \"so\" bad",
-                             "positive",
-                             "negative",
-                             0.93f,
-                             {"\xE2\x96\x81<script>",
-                              "\xE2\x96\x81"
-                              "bad"},
-                             {{0.25f, 0.75f}, {0.5f, 0.5f}},
-                             false});
+  report.mistakes.push_back(
+      {7,
+       "<script>alert(1)</script> & \"so\" bad",
+       "positive",
+       "negative",
+       0.93f,
+       {"\xE2\x96\x81<script>",
+        "\xE2\x96\x81"
+        "bad"},
+       {{0.25f, 0.75f}, {0.5f, 0.5f}},
+       false,
+       {{"<script>alert(1)</script>", 0.0f}, {"&", 0.0f}, {"\"so\"", -0.2f}, {"bad", 0.9f}}});
   report.correct.push_back({3,
                             "fine film",
                             "positive",
@@ -45,7 +47,8 @@ senti::EvalReport sample_report() {
                              "\xE2\x96\x81"
                              "film"},
                             {{0.9f, 0.1f}, {0.7f, 0.3f}},
-                            false});
+                            false,
+                            {}});
   return report;
 }
 
@@ -69,6 +72,16 @@ TEST_CASE("report: every section is present", "[report]") {
   CHECK(html.find("Jain and Wallace 2019") != std::string::npos);
   CHECK(html.find("mean of the model's 2 attention heads") != std::string::npos);
   CHECK(html.find("head 2:") != std::string::npos);
+}
+
+TEST_CASE("report: examples with TF-IDF evidence get a column for it", "[report]") {
+  const auto html = senti::eval_report_html(sample_report());
+  // Only the mistakes carry evidence here: one table with the column, one span per word.
+  CHECK(count(html, "TF-IDF evidence for the prediction") == 1);
+  CHECK(count(html, "class=\"ev\"") == 4);
+  CHECK(html.find("rgba(22,163,74,1.000)\" title=\"+0.9000\">bad<") != std::string::npos);
+  CHECK(html.find("rgba(220,38,38,0.222)\" title=\"-0.2000\">&quot;so&quot;<") !=
+        std::string::npos);
 }
 
 TEST_CASE("report: user text shows as text, never as markup", "[report]") {

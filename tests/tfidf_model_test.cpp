@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <numeric>
 
@@ -73,6 +74,37 @@ TEST_CASE("tfidf model: three classes, unseen words, empty text", "[tfidf]") {
     CHECK(probabilities(model, unknown) == bias_only);
 }
 
+TEST_CASE("tfidf model: evidence per word adds up to the model's score", "[tfidf]") {
+  const auto train = sample_rows("train.csv");
+  const auto model = senti::fit_tfidf_model(train.texts, train.labels, 2, {});
+  const auto b = model->bias.data_ptr<float>();
+  for (const std::string text : {"The waiter was friendly and the soup was great .",
+                                 "Terrible  battery, never again", "zzzz qqqq", ""}) {
+    const auto p = probabilities(model, text);
+    for (int64_t label = 0; label < 2; ++label) {
+      const auto evidence = model->evidence(text, label);
+      // Centred logit of `label` from the probabilities: half the log-odds for two classes.
+      const double centred = 0.5 * (std::log(p[label]) - std::log(p[1 - label]));
+      double sum = b[label] - 0.5 * (b[0] + b[1]);
+      for (const auto& word : evidence) sum += word.value;
+      CHECK(sum == Approx(centred).margin(1e-4));
+    }
+  }
+  // One entry per whitespace-separated chunk, as written; a word for one class is as much
+  // against the other.
+  const auto evidence = model->evidence("Terrible  battery, never again", 0);
+  REQUIRE(evidence.size() == 4);
+  CHECK(evidence[0].text == "Terrible");
+  CHECK(evidence[1].text == "battery,");
+  CHECK(evidence[0].value > 0.0f);  // "terrible" speaks for negative (class 0)
+  const auto against = model->evidence("Terrible  battery, never again", 1);
+  for (size_t i = 0; i < evidence.size(); ++i) {
+    CHECK(against[i].value == Approx(-evidence[i].value).margin(1e-6));
+  }
+  CHECK(model->evidence("", 0).empty());
+  CHECK_THROWS_WITH(model->evidence("fine", 2), Catch::Contains("class 2"));
+}
+
 TEST_CASE("tfidf model: the share in the mix is chosen by validation loss", "[tfidf]") {
   const std::vector<int64_t> gold = {0, 1, 1, 0};
   const auto right = torch::tensor({0.9f, 0.1f, 0.2f, 0.8f, 0.1f, 0.9f, 0.7f, 0.3f}).view({4, 2});
@@ -117,8 +149,17 @@ TEST_CASE("tfidf model: saved in the bundle, mixed into predictions, checked on 
       CHECK(with[i].probabilities[c] ==
             Approx(0.3 * p[c] + 0.7 * without[i].probabilities[c]).margin(1e-5));
     }
-    CHECK(with[i].attention == without[i].attention);  // explanations stay the neural model's
+    CHECK(with[i].attention == without[i].attention);  // attention stays the neural model's
+    // The TF-IDF model's part is explained by its evidence for the mixed answer.
+    CHECK(without[i].evidence.empty());
+    const auto evidence = linear.model->evidence(texts[i], with[i].label);
+    REQUIRE(with[i].evidence.size() == evidence.size());
+    for (size_t k = 0; k < evidence.size(); ++k) {
+      CHECK(with[i].evidence[k].text == evidence[k].text);
+      CHECK(with[i].evidence[k].value == evidence[k].value);
+    }
   }
+  CHECK(mixed.predict(texts, /*with_attention=*/false).front().evidence.empty());
 
   // A damaged or mis-described linear part is refused with the file named.
   std::string config_text;

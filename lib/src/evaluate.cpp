@@ -56,7 +56,7 @@ void pick_examples(const Predictor& predictor, const Dataset& data,
       out.push_back({example.line, example.text, names[static_cast<size_t>(gold[rows[k]])],
                      predictor.labels().name(p.label),
                      p.probabilities[static_cast<size_t>(p.label)], p.tokens, p.attention,
-                     p.truncated});
+                     p.truncated, p.evidence});
     }
     return out;
   };

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "senti/render.h"
 
@@ -51,6 +52,19 @@ std::string attention_spans(const std::vector<std::string>& pieces,
   return out;
 }
 
+std::string evidence_spans(const std::vector<Evidence>& evidence) {
+  const float top = strongest(evidence);
+  std::string out;
+  for (const auto& word : evidence) {
+    if (!out.empty()) out.push_back(' ');
+    const float share = top > 0.0f ? std::abs(word.value) / top : 0.0f;
+    out += fmt::format(
+        "<span class=\"ev\" style=\"background:rgba({},{:.3f})\" title=\"{:+.4f}\">{}</span>",
+        word.value < 0.0f ? "220,38,38" : "22,163,74", share, word.value, escape(word.text));
+  }
+  return out;
+}
+
 std::string page_begin(const std::string& title) {
   return fmt::format(R"(<!DOCTYPE html>
 <html lang="en">
@@ -75,7 +89,7 @@ td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .confusion td {{ text-align: center; min-width: 5rem; }}
 .confusion small {{ color: inherit; opacity: .8; }}
 .charts {{ display: flex; flex-wrap: wrap; gap: 1.5rem; }}
-.tok {{ border-radius: .2rem; padding: 0 .08rem; }}
+.tok, .ev {{ border-radius: .2rem; padding: 0 .08rem; }}
 .text {{ max-width: 40rem; }}
 .muted {{ color: #6b7280; }}
 .caution {{ background: #fffbeb; border-left: 4px solid #f59e0b; padding: .5rem .8rem; }}

@@ -41,9 +41,12 @@ size_t characters(std::string_view bytes) {
 
 }  // namespace
 
-void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out) {
+void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out, bool with_spans) {
   out.words.clear();
   out.chars.clear();
+  out.chunks.clear();
+  out.word_spans.clear();
+  out.char_spans.clear();
   // Buffers kept between calls: allocating them was a tenth of the time on short texts.
   thread_local std::string lowered, pair, padded;
   thread_local std::vector<std::string_view> words;
@@ -65,11 +68,18 @@ void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out) {
     if (characters(word) >= 2) words.push_back(word);
     i = end;
   }
+  // `lowered` has the text's bytes at the text's offsets.
+  const auto span_of = [&](std::string_view first, std::string_view last) {
+    return Span{static_cast<uint32_t>(first.data() - lowered.data()),
+                static_cast<uint32_t>(last.data() + last.size() - lowered.data())};
+  };
   for (size_t i = 0; i < words.size(); ++i) {
     out.words.push_back(bucket_of('w', words[i], buckets));
+    if (with_spans) out.word_spans.push_back(span_of(words[i], words[i]));
     if (i + 1 < words.size()) {
       pair.assign(words[i]).append(" ").append(words[i + 1]);
       out.words.push_back(bucket_of('w', pair, buckets));
+      if (with_spans) out.word_spans.push_back(span_of(words[i], words[i + 1]));
     }
   }
 
@@ -82,6 +92,8 @@ void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out) {
     size_t end = i;
     while (end < lowered.size() && !is_space(static_cast<unsigned char>(lowered[end]))) ++end;
     padded.assign(" ").append(lowered, i, end - i).append(" ");
+    const Span chunk{static_cast<uint32_t>(i), static_cast<uint32_t>(end)};
+    if (with_spans) out.chunks.push_back(chunk);
     i = end;
     starts.clear();
     for (size_t b = 0; b < padded.size(); ++b) {
@@ -101,6 +113,7 @@ void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out) {
       for (size_t offset = 1; offset + n <= length; ++offset) take(offset);
       if (length <= n) break;  // a chunk this short counts once, not once per n
     }
+    if (with_spans) out.char_spans.resize(out.chars.size(), chunk);  // this chunk's n-grams
   }
 }
 

@@ -113,8 +113,9 @@ std::vector<int64_t> ranked_labels(const Prediction& prediction, const PredictOp
 
 class Writer {
  public:
-  Writer(const PredictOptions& options, const LabelSet& labels, int64_t heads, std::ostream& out)
-      : options_(options), labels_(labels), heads_(heads), out_(out) {
+  Writer(const PredictOptions& options, const LabelSet& labels, int64_t heads, double share,
+         std::ostream& out)
+      : options_(options), labels_(labels), heads_(heads), share_(share), out_(out) {
     const char* no_color = std::getenv("NO_COLOR");
     const char* term = std::getenv("TERM");
     color_ = options.color == "always" || (options.color == "auto" && isatty(STDOUT_FILENO) != 0 &&
@@ -164,11 +165,20 @@ class Writer {
     out_ << line << "\n";
     if (options_.explain) {
       const auto weights = mean_over_heads(prediction->attention);
-      out_ << "  attention" << (heads_ > 1 ? fmt::format(" (mean of {} heads)", heads_) : "")
-           << ": "
+      std::string about;
+      if (heads_ > 1) about = fmt::format("mean of {} heads", heads_);
+      if (share_ > 0.0) {
+        about += fmt::format("{}weight {:.2f} in the mix", about.empty() ? "" : ", ", 1.0 - share_);
+      }
+      out_ << "  attention" << (about.empty() ? "" : " (" + about + ")") << ": "
            << (color_ ? shade_tokens_ansi(prediction->tokens, weights)
                       : annotate_tokens_plain(prediction->tokens, weights))
            << "\n";
+      if (!prediction->evidence.empty()) {
+        out_ << fmt::format("  tf-idf evidence for {} (weight {:.2f} in the mix): ",
+                            labels_.name(prediction->label), share_)
+             << annotate_evidence(prediction->evidence, color_) << "\n";
+      }
     }
   }
 
@@ -193,6 +203,11 @@ class Writer {
       json["tokens"] = tokens;
       json["attention"] = mean_over_heads(prediction->attention);
       if (heads_ > 1) json["attention_heads"] = prediction->attention;
+      if (!prediction->evidence.empty()) {
+        nlohmann::ordered_json evidence = nlohmann::ordered_json::array();
+        for (const auto& word : prediction->evidence) evidence.push_back({word.text, word.value});
+        json["evidence"] = evidence;
+      }
       json["truncated"] = prediction->truncated;
     }
     out_ << json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
@@ -212,13 +227,19 @@ class Writer {
          << "<table id=\"predictions\">\n<tr><th>text (shaded by attention)</th><th>label</th>"
             "<th>probability</th>";
     if (show_scores()) out_ << "<th>scores</th>";
+    if (share_ > 0.0) {
+      out_ << fmt::format(
+          "<th>TF-IDF evidence for the label (weight {:.2f} in the mix; green for, red "
+          "against)</th>",
+          share_);
+    }
     out_ << "</tr>\n";
   }
 
   void write_html(const std::string& text, const Prediction* prediction) {
     if (prediction == nullptr) {
       out_ << "<tr><td class=\"text\"></td><td></td><td></td>" << (show_scores() ? "<td></td>" : "")
-           << "</tr>\n";
+           << (share_ > 0.0 ? "<td></td>" : "") << "</tr>\n";
       return;
     }
     std::string shaded =
@@ -236,6 +257,7 @@ class Writer {
       }
       out_ << "<td>" << scores << "</td>";
     }
+    if (share_ > 0.0) out_ << "<td>" << html::evidence_spans(prediction->evidence) << "</td>";
     out_ << "</tr>\n";
   }
 
@@ -259,6 +281,7 @@ class Writer {
   const PredictOptions& options_;
   const LabelSet& labels_;
   int64_t heads_;
+  double share_;  // the TF-IDF model's weight in the mix
   std::ostream& out_;
   bool color_ = false;
 };
@@ -291,7 +314,8 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
   const bool interactive = options.input_path.empty() && isatty(fd) != 0;
   const bool with_attention =
       options.explain || options.format == "json" || options.format == "html";
-  Writer writer(options, bundle.labels, bundle.model_options.attention_heads, out);
+  Writer writer(options, bundle.labels, bundle.model_options.attention_heads,
+                bundle.linear.model ? bundle.linear.share : 0.0, out);
   writer.header();
   if (interactive) {
     std::cerr << "senti-predict: type a sentence and press Enter (Ctrl-D to quit); labels: ";

@@ -96,6 +96,13 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
       predictions[i].label =
           std::max_element(probabilities.begin(), probabilities.end()) - probabilities.begin();
     }
+    if (with_attention && linear.share > 0.0) {
+      parallel_ranges(texts.size(), workers(), kGrain, [&](size_t, size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) {
+          predictions[i].evidence = linear.model->evidence(texts[i], predictions[i].label);
+        }
+      });
+    }
   }
   return predictions;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace senti {
 namespace {
@@ -65,6 +66,27 @@ std::string annotate_tokens_plain(const std::vector<std::string>& pieces,
     if (token.space_before) out.push_back(' ');
     // A bare word-boundary piece still carries a weight; show the marker so it is not lost.
     out += fmt::format("{}[{:.2f}]", token.text.empty() ? kWordMarker : token.text, token.weight);
+  }
+  return out;
+}
+
+std::string annotate_evidence(const std::vector<Evidence>& evidence, bool color) {
+  // xterm 256-colour greens and reds, from faint to strong.
+  static const int kFor[] = {250, 151, 114, 77, 40, 46};
+  static const int kAgainst[] = {250, 217, 210, 203, 196, 160};
+  constexpr int kSteps = sizeof(kFor) / sizeof(kFor[0]);
+  const float top = strongest(evidence);
+  std::string out;
+  for (const auto& word : evidence) {
+    if (!out.empty()) out.push_back(' ');
+    if (!color) {
+      out += fmt::format("{}[{:+.2f}]", word.text, word.value);
+      continue;
+    }
+    const float share = top > 0.0f ? std::abs(word.value) / top : 0.0f;
+    const int step = std::clamp(static_cast<int>(share * (kSteps - 1) + 0.5f), 0, kSteps - 1);
+    out += fmt::format("\033[38;5;{}m{}\033[0m", word.value < 0.0f ? kAgainst[step] : kFor[step],
+                       word.text);
   }
   return out;
 }

@@ -145,9 +145,13 @@ std::string history_charts(const nlohmann::json& config) {
 }
 
 std::string example_rows(const std::vector<ExampleView>& examples, int64_t heads) {
+  const bool evidence = std::any_of(examples.begin(), examples.end(),
+                                    [](const ExampleView& e) { return !e.evidence.empty(); });
   std::string out =
       "<table>\n<tr><th>line</th><th>text (shaded by attention)</th><th>gold</th>"
-      "<th>predicted</th><th>probability</th></tr>\n";
+      "<th>predicted</th><th>probability</th>";
+  if (evidence) out += "<th>TF-IDF evidence for the prediction (green for, red against)</th>";
+  out += "</tr>\n";
   for (const auto& e : examples) {
     const bool right = e.gold == e.predicted;
     std::string text = html::attention_spans(e.tokens, mean_over_heads(e.attention));
@@ -162,9 +166,11 @@ std::string example_rows(const std::vector<ExampleView>& examples, int64_t heads
     }
     out += fmt::format(
         "<tr><td class=\"num\">{}</td><td class=\"text\" title=\"{}\">{}</td><td>{}</td>"
-        "<td class=\"{}\">{}</td><td class=\"num\">{}</td></tr>\n",
+        "<td class=\"{}\">{}</td><td class=\"num\">{}</td>",
         e.line, html::escape(e.text), text, html::escape(e.gold), right ? "right" : "wrong",
         html::escape(e.predicted), html::number(e.probability, 3));
+    if (evidence) out += "<td>" + html::evidence_spans(e.evidence) + "</td>";
+    out += "</tr>\n";
   }
   return out + "</table>\n";
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 #include <utility>
 
 #include "senti/error.h"
@@ -61,6 +62,11 @@ class RowCounter {
   std::vector<int32_t> gathered_;  // the row of each bucket, -1 for none
 };
 
+// Sublinear tf (1 + ln count) times idf: a feature's value before the L2 normalisation.
+float tfidf_value(int32_t occurrences, float inverse_df) {
+  return (1.0f + std::log(static_cast<float>(occurrences))) * inverse_df;
+}
+
 // Appends the L2-normalised TF-IDF entries of one block of hashed n-grams to `out`: sublinear
 // tf (1 + ln count) times idf; n-grams without a row are left out.
 void append_block(const std::vector<uint32_t>& buckets, const BucketIndex& index, const float* idf,
@@ -70,8 +76,7 @@ void append_block(const std::vector<uint32_t>& buckets, const BucketIndex& index
   double norm = 0.0;
   for (size_t i = 0; i < counter.size(); ++i) {
     const int32_t row = counter.row(i);
-    const float value = (1.0f + std::log(static_cast<float>(counter.occurrences(i)))) *
-                        idf[static_cast<size_t>(row)];
+    const float value = tfidf_value(counter.occurrences(i), idf[static_cast<size_t>(row)]);
     out.emplace_back(row, value);
     norm += static_cast<double>(value) * value;
   }
@@ -198,6 +203,63 @@ void TfidfModelImpl::probabilities(std::string_view text, float* out) const {
     for (int64_t c = 0; c < classes_; ++c) out[c] += value * row_weights[c];
   }
   softmax_in_place(out, static_cast<size_t>(classes_));
+}
+
+std::vector<Evidence> TfidfModelImpl::evidence(std::string_view text, int64_t label) const {
+  if (label < 0 || label >= classes_) {
+    throw Error("class " + std::to_string(label) + " is not one of the tfidf model's " +
+                std::to_string(classes_) + " classes");
+  }
+  HashedNgrams ngrams;
+  hash_ngrams(text, index_.num_buckets(), ngrams, /*with_spans=*/true);
+  std::vector<Evidence> out;
+  std::vector<int32_t> chunk_at(text.size(), -1);  // byte -> its chunk
+  for (size_t k = 0; k < ngrams.chunks.size(); ++k) {
+    const Span chunk = ngrams.chunks[k];
+    out.push_back({std::string(text.substr(chunk.begin, chunk.end - chunk.begin)), 0.0f});
+    std::fill(chunk_at.begin() + chunk.begin, chunk_at.begin() + chunk.end,
+              static_cast<int32_t>(k));
+  }
+  const auto* w = weight.data_ptr<float>();
+  const auto* inverse_df = idf.data_ptr<float>();
+  const auto centred = [&](int32_t row) {
+    const float* row_weights = w + static_cast<int64_t>(row) * classes_;
+    float mean = 0.0f;
+    for (int64_t c = 0; c < classes_; ++c) mean += row_weights[c];
+    return row_weights[label] - mean / static_cast<float>(classes_);
+  };
+  // The same values as append_block's, per occurrence.
+  const auto add_block = [&](const std::vector<uint32_t>& buckets, const std::vector<Span>& spans) {
+    std::unordered_map<int32_t, int32_t> occurrences;
+    for (const uint32_t bucket : buckets) {
+      if (const int32_t row = index_.row(bucket); row >= 0) ++occurrences[row];
+    }
+    const auto tfidf = [&](int32_t row) {
+      return tfidf_value(occurrences[row], inverse_df[static_cast<size_t>(row)]);
+    };
+    double norm = 0.0;
+    for (const auto& [row, count] : occurrences) {
+      norm += static_cast<double>(tfidf(row)) * tfidf(row);
+    }
+    if (norm <= 0.0) return;
+    const auto scale = static_cast<float>(1.0 / std::sqrt(norm));
+    for (size_t i = 0; i < buckets.size(); ++i) {
+      const int32_t row = index_.row(buckets[i]);
+      if (row < 0) continue;
+      const float value = tfidf(row) * scale * centred(row) / static_cast<float>(occurrences[row]);
+      const int32_t first = chunk_at[spans[i].begin];
+      const int32_t last = chunk_at[spans[i].end - 1];
+      if (first == last) {
+        out[static_cast<size_t>(first)].value += value;
+      } else {
+        out[static_cast<size_t>(first)].value += 0.5f * value;
+        out[static_cast<size_t>(last)].value += 0.5f * value;
+      }
+    }
+  };
+  add_block(ngrams.words, ngrams.word_spans);
+  add_block(ngrams.chars, ngrams.char_spans);
+  return out;
 }
 
 TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,

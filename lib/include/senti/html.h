@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "senti/evidence.h"
+
 namespace senti::html {
 
 /// `text` safe inside an element or a quoted attribute: & < > " ' become entities.
@@ -16,6 +18,10 @@ std::string escape(std::string_view text);
 /// the largest weight (so the strongest token is fully shaded); the exact weight is in its title.
 std::string attention_spans(const std::vector<std::string>& pieces,
                             const std::vector<float>& weights);
+
+/// The TF-IDF model's evidence, word by word: each a <span> shaded green (for the label) or red
+/// (against it), its opacity the value's size over the largest; the signed value is its title.
+std::string evidence_spans(const std::vector<Evidence>& evidence);
 
 /// `<!DOCTYPE html>` up to and including `<body>`, with the shared inline stylesheet.
 std::string page_begin(const std::string& title);

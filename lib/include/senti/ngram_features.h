@@ -11,19 +11,31 @@
 
 namespace senti {
 
+/// Bytes [begin, end) of a text.
+struct Span {
+  uint32_t begin = 0, end = 0;
+};
+
 /// Word n-grams and character n-grams of one text, as bucket ids in [0, buckets); an n-gram
 /// that occurs twice appears twice.
 struct HashedNgrams {
   std::vector<uint32_t> words;  ///< word unigrams and bigrams
   std::vector<uint32_t> chars;  ///< character 2-5-grams of each space-padded word
+  // Filled only when hash_ngrams is asked for spans (explanations):
+  std::vector<Span> chunks;  ///< the text's whitespace-separated chunks, in order
+  std::vector<Span>
+      word_spans;  ///< per entry of `words`: its word, or its pair's first to last byte
+  std::vector<Span> char_spans;  ///< per entry of `chars`: the chunk it was taken from
 };
 
-/// Fills `out` (cleared first) with the hashed n-grams of `text`. `buckets` must be >= 1.
+/// Fills `out` (cleared first) with the hashed n-grams of `text`, and with where they came from
+/// when `with_spans`. `buckets` must be >= 1.
 ///
 /// Words are runs of two or more word characters (ASCII letters, digits, '_', and any byte of a
 /// multi-byte character), lower-cased. Character n-grams are taken from each whitespace-separated
 /// chunk padded with one space on either side, counting UTF-8 characters, not bytes; a padded
 /// chunk of at most n characters gives itself once, at the first such n (scikit-learn's char_wb).
-void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out);
+void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out,
+                 bool with_spans = false);
 
 }  // namespace senti

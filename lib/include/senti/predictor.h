@@ -19,6 +19,9 @@ struct Prediction {
   std::vector<std::string> tokens;            ///< SentencePiece pieces the model saw
   std::vector<std::vector<float>> attention;  ///< [heads][tokens] weights, each row sums to 1
   bool truncated = false;                     ///< the text was longer than max_tokens
+  /// With attention, for a model that mixes in a TF-IDF model: what each whitespace-separated
+  /// chunk of the text adds to that model's score for `label` (TfidfModelImpl::evidence).
+  std::vector<Evidence> evidence;
 };
 
 /// Runs a loaded model on texts without autograd, on all of LibTorch's threads (`--threads`).
@@ -30,7 +33,7 @@ struct Prediction {
 /// OpenBLAS and LibTorch (a share too small to split runs on all of them): a GRU model as a
 /// FoldedGruModel (per-piece tables of its gates' inputs), the rest through the module. A model
 /// with a TF-IDF part (LinearPart) mixes its probabilities in; the attention shown is the neural
-/// classifier's.
+/// classifier's, and the TF-IDF model's part is explained by its evidence per word.
 class Predictor {
  public:
   explicit Predictor(ModelBundle bundle);

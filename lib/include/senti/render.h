@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "senti/evidence.h"
+
 namespace senti {
 
 /// A SentencePiece piece as a person reads it: the word-boundary marker U+2581 becomes a space.
@@ -30,6 +32,11 @@ std::string shade_tokens_ansi(const std::vector<std::string>& pieces,
 /// Tokens with their weights in brackets, for pipes and logs: `not[0.41] good[0.32]`.
 std::string annotate_tokens_plain(const std::vector<std::string>& pieces,
                                   const std::vector<float>& weights);
+
+/// The TF-IDF model's evidence, word by word: `great[+0.84] film[+0.03] dull[-0.41]`, with two
+/// decimals. With `color`, words for the label are green and words against it red, brighter for
+/// larger values (ANSI 256-colour escapes), and the numbers are left out.
+std::string annotate_evidence(const std::vector<Evidence>& evidence, bool color);
 
 /// Mean over heads of [heads][tokens] weights.
 std::vector<float> mean_over_heads(const std::vector<std::vector<float>>& weights);

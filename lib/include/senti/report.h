@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "senti/evidence.h"
 #include "senti/metrics.h"
 
 namespace senti {
@@ -20,6 +21,7 @@ struct ExampleView {
   std::vector<std::string> tokens;            ///< SentencePiece pieces
   std::vector<std::vector<float>> attention;  ///< [heads][tokens]
   bool truncated = false;
+  std::vector<Evidence> evidence;  ///< the TF-IDF model's, for `predicted`; empty without one
 };
 
 /// What the report shows.

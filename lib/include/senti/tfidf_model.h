@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "senti/bucket_index.h"
+#include "senti/evidence.h"
 #include "senti/options.h"
 
 namespace senti {
@@ -28,6 +29,12 @@ class TfidfModelImpl : public torch::nn::Module {
   void index();
   /// Class probabilities of one text into `out` (classes() floats). Safe from several threads.
   void probabilities(std::string_view text, float* out) const;
+  /// What each whitespace-separated chunk of `text` adds to class `label`'s logit, centred over
+  /// the classes (weight of `label` minus the mean weight; a softmax does not see a shift shared
+  /// by all classes). Each n-gram's TF-IDF value times that weight is shared equally between its
+  /// occurrences, and a word pair's between its two words. The values plus the centred bias sum
+  /// to the centred logit. Safe from several threads.
+  std::vector<Evidence> evidence(std::string_view text, int64_t label) const;
 
   int64_t num_buckets() const { return num_buckets_; }
   int64_t features() const { return features_; }
