@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fstream>
 #include <numeric>
+#include <random>
 
 #include "fixtures.h"
 #include "senti/csv.h"
@@ -100,6 +101,19 @@ TEST_CASE("tfidf model: evidence per word adds up to the model's score", "[tfidf
   const auto against = model->evidence("Terrible  battery, never again", 1);
   for (size_t i = 0; i < evidence.size(); ++i) {
     CHECK(against[i].value == Approx(-evidence[i].value).margin(1e-6));
+  }
+  // Arbitrary bytes (spaces of every kind, broken UTF-8, NUL): the same sum, no stray reads.
+  std::mt19937 random(7);
+  const std::string alphabet =
+      std::string("ab \t\n\r\v\f,.!\xC3\xA9\xE2\x80\x99\x80\xFF", 18) + std::string(1, '\0');
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const auto length = random() % 40;
+    for (size_t k = 0; k < length; ++k) text.push_back(alphabet[random() % alphabet.size()]);
+    const auto p = probabilities(model, text);
+    double sum = b[1] - 0.5 * (b[0] + b[1]);
+    for (const auto& word : model->evidence(text, 1)) sum += word.value;
+    CHECK(sum == Approx(0.5 * (std::log(p[1]) - std::log(p[0]))).margin(1e-4));
   }
   CHECK(model->evidence("", 0).empty());
   CHECK_THROWS_WITH(model->evidence("fine", 2), Catch::Contains("class 2"));
