@@ -23,7 +23,8 @@ senti::EvalReport sample_report() {
       {"epoch": 2, "train_loss": 0.4, "train_accuracy": 0.8, "valid_loss": 0.5, "valid_accuracy": 0.75},
       {"epoch": 3, "train_loss": 0.2, "train_accuracy": 0.9, "valid_loss": 0.55, "valid_accuracy": 0.7}
     ],
-    "result": {"best_epoch": 2}
+    "result": {"best_epoch": 2},
+    "linear": {"file": "linear.pt", "share": 0.3}
   })");
   report.mistakes.push_back(
       {7,
@@ -78,6 +79,8 @@ TEST_CASE("report: examples with TF-IDF evidence get a column for it", "[report]
   const auto html = senti::eval_report_html(sample_report());
   // Only the mistakes carry evidence here: one table with the column, one span per word.
   CHECK(count(html, "TF-IDF evidence for the prediction") == 1);
+  CHECK(html.find("neural classifier (weight 0.70) and the TF-IDF model (weight 0.30)") !=
+        std::string::npos);
   CHECK(count(html, "class=\"ev\"") == 4);
   CHECK(html.find("rgba(22,163,74,1.000)\" title=\"+0.9000\">bad<") != std::string::npos);
   CHECK(html.find("rgba(220,38,38,0.222)\" title=\"-0.2000\">&quot;so&quot;<") !=

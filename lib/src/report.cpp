@@ -178,6 +178,14 @@ std::string example_rows(const std::vector<ExampleView>& examples, int64_t heads
 std::string examples_section(const EvalReport& report, int64_t heads) {
   std::string out =
       "<section id=\"examples\">\n<h2>Examples</h2>\n" + html::attention_caution(heads);
+  const auto linear = section(report.config, "linear");
+  if (const auto share = linear.find("share"); share != linear.end() && share->is_number()) {
+    out += fmt::format(
+        "<p class=\"muted\">The probabilities mix the neural classifier (weight {}) and the "
+        "TF-IDF model (weight {}): the attention shading is the neural classifier's, the evidence "
+        "column the TF-IDF model's.</p>\n",
+        html::number(1.0 - share->get<double>(), 2), html::number(share->get<double>(), 2));
+  }
   out += "<h3 id=\"mistakes\">Most confident mistakes</h3>\n";
   out += report.mistakes.empty() ? "<p class=\"muted\">No mistakes.</p>\n"
                                  : example_rows(report.mistakes, heads);
