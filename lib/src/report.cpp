@@ -180,11 +180,12 @@ std::string examples_section(const EvalReport& report, int64_t heads) {
       "<section id=\"examples\">\n<h2>Examples</h2>\n" + html::attention_caution(heads);
   const auto linear = section(report.config, "linear");
   if (const auto share = linear.find("share"); share != linear.end() && share->is_number()) {
+    const double weight = share->get<double>();
     out += fmt::format(
         "<p class=\"muted\">The probabilities mix the neural classifier (weight {}) and the "
-        "TF-IDF model (weight {}): the attention shading is the neural classifier's, the evidence "
-        "column the TF-IDF model's.</p>\n",
-        html::number(1.0 - share->get<double>(), 2), html::number(share->get<double>(), 2));
+        "TF-IDF model (weight {}): the attention shading is the neural classifier's{}.</p>\n",
+        html::number(1.0 - weight, 2), html::number(weight, 2),
+        weight > 0.0 ? ", the evidence column the TF-IDF model's" : "");
   }
   out += "<h3 id=\"mistakes\">Most confident mistakes</h3>\n";
   out += report.mistakes.empty() ? "<p class=\"muted\">No mistakes.</p>\n"

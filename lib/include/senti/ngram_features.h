@@ -22,9 +22,8 @@ struct HashedNgrams {
   std::vector<uint32_t> words;  ///< word unigrams and bigrams
   std::vector<uint32_t> chars;  ///< character 2-5-grams of each space-padded word
   // Filled only when hash_ngrams is asked for spans (explanations):
-  std::vector<Span> chunks;  ///< the text's whitespace-separated chunks, in order
-  std::vector<Span>
-      word_spans;  ///< per entry of `words`: its word, or its pair's first to last byte
+  std::vector<Span> chunks;      ///< the text's whitespace-separated chunks, in order
+  std::vector<Span> word_spans;  ///< per entry of `words`: its bytes (a pair's: both words)
   std::vector<Span> char_spans;  ///< per entry of `chars`: the chunk it was taken from
 };
 
