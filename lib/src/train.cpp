@@ -6,12 +6,12 @@
 #include <torch/serialize.h>
 #include <torch/utils.h>
 
+#include <chrono>
 #include <csignal>
 #include <filesystem>
-
-#include <chrono>
 #include <map>
 #include <optional>
+#include <utility>
 
 #include "senti/blas.h"
 #include "senti/bundle.h"
@@ -31,17 +31,16 @@
 namespace senti {
 namespace {
 
-// Examples as model input; with `sample_alpha` > 0 each text gets a sampled segmentation.
+// Examples as model input; rows whose label `labels` does not hold are left out.
 std::vector<EncodedExample> encode_examples(const std::vector<Example>& examples,
                                             const Tokenizer& tokenizer, const LabelSet& labels,
-                                            int64_t max_tokens, float sample_alpha = 0.0f) {
+                                            int64_t max_tokens) {
   std::vector<EncodedExample> encoded;
   encoded.reserve(examples.size());
   for (const auto& example : examples) {
     const auto label = labels.index(example.label);
     if (!label) continue;
-    encoded.push_back(
-        {tokenizer.encode_for_model(example.text, max_tokens, nullptr, sample_alpha), *label});
+    encoded.push_back({tokenizer.encode_for_model(example.text, max_tokens, nullptr), *label});
   }
   return encoded;
 }
@@ -198,14 +197,13 @@ void load_checkpoint_weights(SentimentClassifier& model, const Checkpoint& check
   }
 }
 
-}  // namespace
-
-void run_train(const TrainOptions& given) {
-  const InterruptGuard interrupts;
+// The options a run trains with: `given`, or for --resume the interrupted run's (only threads
+// and verbosity may change), with the checkpoint to continue from. Validated, and the output
+// directory checked.
+std::pair<TrainOptions, std::optional<Checkpoint>> resolve_run(const TrainOptions& given) {
   TrainOptions options = given;
   std::optional<Checkpoint> checkpoint;
   if (!given.resume.empty()) {
-    // A resumed run is the interrupted run: its options, only threads and verbosity may change.
     checkpoint = load_checkpoint(given.resume);
     options = checkpoint->run.options;
     options.out = given.resume;
@@ -214,6 +212,84 @@ void run_train(const TrainOptions& given) {
   }
   options.validate();
   check_output_dir(options.out);
+  return {options, std::move(checkpoint)};
+}
+
+// The labels of `data`; throws when there are too few or too many to be a label column.
+LabelSet labels_of(const Dataset& data) {
+  std::vector<std::string> all_labels;
+  for (const auto& example : data.examples) all_labels.push_back(example.label);
+  LabelSet labels = LabelSet::from_labels(all_labels);
+  if (labels.size() < 2) {
+    throw Error(
+        fmt::format("{}: column '{}' holds only one label ('{}'); a classifier needs at "
+                    "least two (is --label-column right?)",
+                    data.path, data.label_column, labels.name(0)));
+  }
+  if (labels.size() > 1000) {
+    throw Error(
+        fmt::format("{}: column '{}' holds {} distinct labels; is it really the label "
+                    "column? (--label-column)",
+                    data.path, data.label_column, labels.size()));
+  }
+  return labels;
+}
+
+// Training and validation rows: --valid's file (same columns as --data), a stratified split of
+// --data, or no validation rows.
+std::pair<std::vector<Example>, std::vector<Example>> split_rows(const TrainOptions& options,
+                                                                 const Dataset& data) {
+  if (!options.valid_path.empty()) {
+    DataOptions valid_options = options.data;
+    valid_options.path = options.valid_path;
+    valid_options.text_column = data.text_column;
+    valid_options.label_column = data.label_column;
+    return {data.examples, load_dataset(valid_options).examples};
+  }
+  if (options.valid_split > 0.0) {
+    return stratified_split(data.examples, options.valid_split, options.training.seed);
+  }
+  return {data.examples, {}};
+}
+
+// With subword regularisation every epoch trains on its own sampled segmentation, seeded by the
+// run's seed and the epoch so that a resumed run samples what the uninterrupted one would. Empty
+// without it. `tokenizer`, `texts` and `label_ids` must outlive the resampler.
+Resampler subword_resampler(const TrainingOptions& training, const Tokenizer& tokenizer,
+                            const std::vector<std::string>& texts,
+                            const std::vector<int64_t>& label_ids) {
+  if (training.subword_alpha <= 0.0) return {};
+  const auto alpha = static_cast<float>(training.subword_alpha);
+  const auto max_tokens = training.max_tokens;
+  const auto run_seed = training.seed;
+  return [&tokenizer, &texts, &label_ids, alpha, max_tokens, run_seed](int64_t epoch) {
+    const auto seed = static_cast<uint32_t>(run_seed * 1000003u + static_cast<uint64_t>(epoch));
+    auto ids = tokenizer.sample_encode_for_model(texts, max_tokens, alpha, seed);
+    std::vector<EncodedExample> encoded(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) encoded[i] = {std::move(ids[i]), label_ids[i]};
+    return encoded;
+  };
+}
+
+// config.json's "result" section.
+nlohmann::json result_section(const TrainingResult& result, bool resumed) {
+  nlohmann::json section = {{"best_epoch", result.best_epoch},
+                            {"best_valid_accuracy", result.best_valid_accuracy},
+                            {"epochs_run", result.history.size()},
+                            {"stopped_early", result.stopped_early},
+                            {"resumed", resumed},
+                            {"seconds", result.seconds}};
+  if (!result.diverged.empty()) section["diverged"] = result.diverged;
+  return section;
+}
+
+}  // namespace
+
+void run_train(const TrainOptions& given) {
+  const InterruptGuard interrupts;
+  auto resolved = resolve_run(given);
+  const TrainOptions& options = resolved.first;
+  const std::optional<Checkpoint>& checkpoint = resolved.second;
   if (const auto core = select_blas_kernels(); !core.empty()) {
     spdlog::info(
         "OpenBLAS does not know this CPU and chose its generic Prescott kernels; using its {} "
@@ -230,36 +306,10 @@ void run_train(const TrainOptions& given) {
   const auto started = std::chrono::steady_clock::now();
 
   const Dataset data = load_dataset(options.data);
-  std::vector<std::string> all_labels;
-  for (const auto& example : data.examples) all_labels.push_back(example.label);
-  const LabelSet labels = LabelSet::from_labels(all_labels);
-  if (labels.size() < 2) {
-    throw Error(
-        fmt::format("{}: column '{}' holds only one label ('{}'); a classifier needs at "
-                    "least two (is --label-column right?)",
-                    data.path, data.label_column, labels.name(0)));
-  }
-  if (labels.size() > 1000) {
-    throw Error(
-        fmt::format("{}: column '{}' holds {} distinct labels; is it really the label "
-                    "column? (--label-column)",
-                    data.path, data.label_column, labels.size()));
-  }
-
-  std::vector<Example> train_rows, valid_rows;
-  if (!options.valid_path.empty()) {
-    DataOptions valid_options = options.data;
-    valid_options.path = options.valid_path;
-    valid_options.text_column = data.text_column;
-    valid_options.label_column = data.label_column;
-    train_rows = data.examples;
-    valid_rows = load_dataset(valid_options).examples;
-  } else if (options.valid_split > 0.0) {
-    std::tie(train_rows, valid_rows) =
-        stratified_split(data.examples, options.valid_split, options.training.seed);
-  } else {
-    train_rows = data.examples;
-  }
+  const LabelSet labels = labels_of(data);
+  const auto rows = split_rows(options, data);
+  const std::vector<Example>& train_rows = rows.first;
+  const std::vector<Example>& valid_rows = rows.second;
   CheckpointRun run{options, labels.names(), fingerprint(train_rows, valid_rows)};
   // Absolute paths, so that --resume works from any directory.
   run.options.data.path = std::filesystem::absolute(options.data.path).string();
@@ -292,20 +342,8 @@ void run_train(const TrainOptions& given) {
   const auto max_tokens = options.training.max_tokens;
   std::vector<int64_t> label_ids;
   for (const auto& example : train_rows) label_ids.push_back(*labels.index(example.label));
-  // With subword regularisation every epoch trains on its own sampled segmentation, seeded by
-  // the run's seed and the epoch so that a resumed run samples what the uninterrupted one would.
   TrainingHooks hooks;
-  if (options.training.subword_alpha > 0.0) {
-    const auto alpha = static_cast<float>(options.training.subword_alpha);
-    hooks.resample = [&, alpha](int64_t epoch) {
-      const auto seed =
-          static_cast<uint32_t>(options.training.seed * 1000003u + static_cast<uint64_t>(epoch));
-      auto ids = tokenizer.sample_encode_for_model(texts, max_tokens, alpha, seed);
-      std::vector<EncodedExample> encoded(ids.size());
-      for (size_t i = 0; i < ids.size(); ++i) encoded[i] = {std::move(ids[i]), label_ids[i]};
-      return encoded;
-    };
-  }
+  hooks.resample = subword_resampler(options.training, tokenizer, texts, label_ids);
   const int64_t first_epoch = checkpoint ? checkpoint->state.epoch + 1 : 1;
   const auto train_set = hooks.resample
                              ? hooks.resample(first_epoch)
@@ -356,11 +394,7 @@ void run_train(const TrainOptions& given) {
   config["senti_version"] = SENTI_VERSION;
   config["training"] = training_section(options, data, train_set.size(), valid_set.size(), threads);
   config["history"] = result.history;
-  config["result"] = {
-      {"best_epoch", result.best_epoch},     {"best_valid_accuracy", result.best_valid_accuracy},
-      {"epochs_run", result.history.size()}, {"stopped_early", result.stopped_early},
-      {"resumed", checkpoint.has_value()},   {"seconds", result.seconds}};
-  if (!result.diverged.empty()) config["result"]["diverged"] = result.diverged;
+  config["result"] = result_section(result, checkpoint.has_value());
   save_bundle(options.out, model, tokenizer, labels, max_tokens, config, linear);
   if (!result.diverged.empty()) {
     throw Error(fmt::format(
