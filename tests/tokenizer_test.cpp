@@ -92,6 +92,20 @@ TEST_CASE("tokenizer: model input is truncated and never empty", "[tokenizer]") 
   CHECK(truncated);
 }
 
+TEST_CASE("tokenizer: sampled encodings reproduce by seed and stop when asked", "[tokenizer]") {
+  const auto texts = sample_texts();
+  const auto tokenizer = senti::Tokenizer::train(texts, small_vocab(), 1);
+  const auto first = tokenizer.sample_encode_for_model(texts, 64, 0.1f, 7);
+  REQUIRE(first.size() == texts.size());
+  CHECK(tokenizer.sample_encode_for_model(texts, 64, 0.1f, 7) == first);
+  CHECK(tokenizer.sample_encode_for_model(texts, 64, 0.1f, 8) != first);
+  // Asked between texts: never stopping changes nothing; a stop ends the work, empty-handed.
+  CHECK(tokenizer.sample_encode_for_model(texts, 64, 0.1f, 7, [] { return false; }) == first);
+  size_t asked = 0;
+  CHECK(tokenizer.sample_encode_for_model(texts, 64, 0.1f, 7, [&] { return ++asked > 3; }).empty());
+  CHECK(asked == 4);
+}
+
 TEST_CASE("tokenizer: bad model bytes and options are clear errors", "[tokenizer]") {
   REQUIRE_THROWS_WITH(senti::Tokenizer::from_bytes("not a model", "x.model"),
                       Catch::StartsWith("x.model: not a valid SentencePiece model"));

@@ -3,6 +3,9 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
 #include <mutex>
 
 #include "fixtures.h"
@@ -132,6 +135,41 @@ TEST_CASE("trainer: later epochs train on the resampler's encoding of their epoc
   auto other = fresh_model();
   senti::fit(other, small.train, {}, options, 2, quiet, hooks);
   CHECK_FALSE(same_weights(other, plain));
+}
+
+TEST_CASE("trainer: a stop that cuts a resampling short ends the run before that epoch",
+          "[trainer]") {
+  at::set_num_threads(1);
+  auto small = senti::test::train_small_model(1);
+  senti::TrainingOptions options;
+  options.epochs = 4;
+  options.batch_size = 16;
+  senti::Progress quiet(senti::Progress::Mode::kQuiet);
+  // Epoch 3's resampling (started on another thread while epoch 2 trains) sees the stop only once
+  // epoch 2 is over and saved, then hands back nothing, as senti-train's does when interrupted.
+  std::mutex mutex;
+  std::condition_variable saved;
+  int64_t last_saved = -1;
+  std::atomic<bool> stop{false};
+  senti::TrainingHooks hooks;
+  hooks.on_checkpoint = [&](const senti::TrainerState& state, senti::SentimentClassifier&,
+                            torch::optim::Optimizer&) {
+    const std::lock_guard<std::mutex> lock(mutex);
+    last_saved = state.epoch;
+    saved.notify_all();
+  };
+  hooks.resample = [&](int64_t epoch) {
+    if (epoch < 3) return small.train;
+    std::unique_lock<std::mutex> lock(mutex);
+    saved.wait(lock, [&] { return last_saved >= 2; });
+    stop = true;
+    return std::vector<senti::EncodedExample>{};
+  };
+  hooks.stop_requested = [&] { return stop.load(); };
+  const auto result = senti::fit(small.model, small.train, {}, options, 2, quiet, hooks);
+  CHECK(result.interrupted);
+  REQUIRE(result.history.size() == 2);  // no epoch ran on the empty encoding
+  for (const auto& record : result.history) CHECK(std::isfinite(record.train_loss));
 }
 
 TEST_CASE("trainer: a loss that turns NaN stops training and keeps the best epoch", "[trainer]") {

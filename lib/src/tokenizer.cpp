@@ -125,7 +125,8 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts, const Tokenize
 }
 
 std::vector<std::vector<int64_t>> Tokenizer::sample_encode_for_model(
-    const std::vector<std::string>& texts, int64_t max_tokens, float alpha, uint32_t seed) const {
+    const std::vector<std::string>& texts, int64_t max_tokens, float alpha, uint32_t seed,
+    const std::function<bool()>& stop) const {
   // SentencePiece keeps one random generator per thread, seeded from the global seed when the
   // thread first samples: a fresh thread is the only way to restart the sequence from `seed`.
   std::vector<std::vector<int64_t>> encoded(texts.size());
@@ -134,6 +135,10 @@ std::vector<std::vector<int64_t>> Tokenizer::sample_encode_for_model(
     try {
       detail::SpmLibrary::get().set_seed(seed);
       for (size_t i = 0; i < texts.size(); ++i) {
+        if (stop && stop()) {
+          encoded.clear();
+          return;
+        }
         encoded[i] = encode_for_model(texts[i], max_tokens, nullptr, alpha);
       }
     } catch (...) {

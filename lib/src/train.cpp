@@ -183,6 +183,15 @@ std::string signal_name(int signal) {
                              : fmt::format("signal {}", signal);
 }
 
+// Ends the run when an interrupt came before the first epoch, when nothing is saved yet.
+void stop_if_interrupted_before_training() {
+  if (const int signal = InterruptGuard::received(); signal != 0) {
+    throw Interrupted(fmt::format("interrupted by {} before training started; nothing was saved",
+                                  signal_name(signal)),
+                      signal);
+  }
+}
+
 void load_checkpoint_weights(SentimentClassifier& model, const Checkpoint& checkpoint) {
   try {
     torch::load(model, checkpoint.model_file);
@@ -254,7 +263,8 @@ std::pair<std::vector<Example>, std::vector<Example>> split_rows(const TrainOpti
 
 // With subword regularisation every epoch trains on its own sampled segmentation, seeded by the
 // run's seed and the epoch so that a resumed run samples what the uninterrupted one would. Empty
-// without it. `tokenizer`, `texts` and `label_ids` must outlive the resampler.
+// without it. `tokenizer`, `texts` and `label_ids` must outlive the resampler. After an interrupt
+// it returns nothing.
 Resampler subword_resampler(const TrainingOptions& training, const Tokenizer& tokenizer,
                             const std::vector<std::string>& texts,
                             const std::vector<int64_t>& label_ids) {
@@ -264,7 +274,9 @@ Resampler subword_resampler(const TrainingOptions& training, const Tokenizer& to
   const auto run_seed = training.seed;
   return [&tokenizer, &texts, &label_ids, alpha, max_tokens, run_seed](int64_t epoch) {
     const auto seed = static_cast<uint32_t>(run_seed * 1000003u + static_cast<uint64_t>(epoch));
-    auto ids = tokenizer.sample_encode_for_model(texts, max_tokens, alpha, seed);
+    // An interrupt ends the sampling at once (the run is ending), with an empty result.
+    auto ids = tokenizer.sample_encode_for_model(texts, max_tokens, alpha, seed,
+                                                 [] { return InterruptGuard::received() != 0; });
     std::vector<EncodedExample> encoded(ids.size());
     for (size_t i = 0; i < ids.size(); ++i) encoded[i] = {std::move(ids[i]), label_ids[i]};
     return encoded;
@@ -333,11 +345,7 @@ void run_train(const TrainOptions& given) {
                  : Tokenizer::train(texts, options.tokenizer,
                                     static_cast<uint32_t>(options.training.seed), threads);
   spdlog::info("tokenizer: {} {} pieces", options.tokenizer.type, tokenizer.vocab_size());
-  if (const int signal = InterruptGuard::received(); signal != 0) {
-    throw Interrupted(fmt::format("interrupted by {} before training started; nothing was saved",
-                                  signal_name(signal)),
-                      signal);
-  }
+  stop_if_interrupted_before_training();
 
   const auto max_tokens = options.training.max_tokens;
   std::vector<int64_t> label_ids;
@@ -348,6 +356,7 @@ void run_train(const TrainOptions& given) {
   const auto train_set = hooks.resample
                              ? hooks.resample(first_epoch)
                              : encode_examples(train_rows, tokenizer, labels, max_tokens);
+  stop_if_interrupted_before_training();
   const auto valid_set = encode_examples(valid_rows, tokenizer, labels, max_tokens);
   if (valid_set.size() < valid_rows.size()) {
     spdlog::warn("{}: {} validation row(s) have labels not in the training data; ignored",

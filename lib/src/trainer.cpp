@@ -353,6 +353,11 @@ TrainingResult fit(SentimentClassifier& model, const std::vector<EncodedExample>
     const bool fresh = hooks.resample && epoch > first_epoch;
     std::vector<EncodedExample> resampled;
     if (fresh) resampled = next_encoding.valid() ? next_encoding.get() : hooks.resample(epoch);
+    // A stop between epochs ends the run here; a resampler may have cut its work short for it.
+    if (hooks.stop_requested && hooks.stop_requested()) {
+      result.interrupted = true;
+      break;
+    }
     if (hooks.resample && epoch < options.epochs) {
       next_encoding = std::async(std::launch::async, hooks.resample, epoch + 1);
     }

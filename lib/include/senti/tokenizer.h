@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -62,9 +63,11 @@ class Tokenizer {
   std::vector<int64_t> sample_encode(std::string_view text, float alpha) const;
   /// encode_for_model with sampled segmentations for many texts, reproducibly: the same `seed`
   /// gives the same segmentations whatever was sampled before. Not to be called concurrently.
-  std::vector<std::vector<int64_t>> sample_encode_for_model(const std::vector<std::string>& texts,
-                                                            int64_t max_tokens, float alpha,
-                                                            uint32_t seed) const;
+  /// `stop`, when given, is asked between texts; once it says true the work ends and the result
+  /// is empty.
+  std::vector<std::vector<int64_t>> sample_encode_for_model(
+      const std::vector<std::string>& texts, int64_t max_tokens, float alpha, uint32_t seed,
+      const std::function<bool()>& stop = {}) const;
   /// The surface string of piece `id` (with SentencePiece's U+2581 word-boundary marker).
   std::string piece(int64_t id) const;
   /// Number of pieces, including the reserved ones.
