@@ -33,6 +33,14 @@ bool same_weights(senti::SentimentClassifier& first, senti::SentimentClassifier&
   return true;
 }
 
+// Options for a run on the small fixture: `epochs` epochs of 16-example batches.
+senti::TrainingOptions small_run(int64_t epochs) {
+  senti::TrainingOptions options;
+  options.epochs = epochs;
+  options.batch_size = 16;
+  return options;
+}
+
 }  // namespace
 
 TEST_CASE("trainer: pad_batch pads with zeros to the longest row", "[trainer]") {
@@ -101,9 +109,7 @@ TEST_CASE("trainer: keeps the best validation epoch and stops on patience", "[tr
 TEST_CASE("trainer: later epochs train on the resampler's encoding of their epoch", "[trainer]") {
   at::set_num_threads(1);
   auto small = senti::test::train_small_model(1);
-  senti::TrainingOptions options;
-  options.epochs = 4;
-  options.batch_size = 16;
+  auto options = small_run(4);
   senti::Progress quiet(senti::Progress::Mode::kQuiet);
   const auto fresh_model = [&] {
     torch::manual_seed(3);
@@ -141,9 +147,7 @@ TEST_CASE("trainer: a stop that cuts a resampling short ends the run before that
           "[trainer]") {
   at::set_num_threads(1);
   auto small = senti::test::train_small_model(1);
-  senti::TrainingOptions options;
-  options.epochs = 4;
-  options.batch_size = 16;
+  auto options = small_run(4);
   senti::Progress quiet(senti::Progress::Mode::kQuiet);
   // Epoch 3's resampling (started on another thread while epoch 2 trains) sees the stop only once
   // epoch 2 is over and saved, then hands back nothing, as senti-train's does when interrupted.
@@ -175,9 +179,7 @@ TEST_CASE("trainer: a stop that cuts a resampling short ends the run before that
 TEST_CASE("trainer: a loss that turns NaN stops training and keeps the best epoch", "[trainer]") {
   at::set_num_threads(1);
   auto small = senti::test::train_small_model(1);
-  senti::TrainingOptions options;
-  options.epochs = 6;
-  options.batch_size = 16;
+  auto options = small_run(6);
   options.patience = 0;
   senti::TrainingHooks hooks;
   std::vector<torch::Tensor> after_epoch_2;
@@ -221,9 +223,7 @@ TEST_CASE("trainer: stop_requested ends the run at once, checkpoints cover every
           "[trainer]") {
   at::set_num_threads(1);
   auto small = senti::test::train_small_model(1);
-  senti::TrainingOptions options;
-  options.epochs = 5;
-  options.batch_size = 16;
+  auto options = small_run(5);
   senti::TrainingHooks hooks;
   std::vector<int64_t> checkpoints;
   int64_t steps = 0;
