@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <unordered_map>
 #include <utility>
 
 #include "senti/error.h"
@@ -228,34 +227,48 @@ std::vector<Evidence> TfidfModelImpl::evidence(std::string_view text, int64_t la
     for (int64_t c = 0; c < classes_; ++c) mean += row_weights[c];
     return row_weights[label] - mean / static_cast<float>(classes_);
   };
-  // The same values as append_block's, per occurrence.
+  // The same values as append_block's, shared between each row's occurrences: the n-grams with
+  // a row, sorted by row, give each row's count and its occurrences together.
+  std::vector<std::pair<int32_t, uint32_t>> occurrences;  // (row, index of the n-gram)
   const auto add_block = [&](const std::vector<uint32_t>& buckets, const std::vector<Span>& spans) {
-    std::unordered_map<int32_t, int32_t> occurrences;
-    for (const uint32_t bucket : buckets) {
-      if (const int32_t row = index_.row(bucket); row >= 0) ++occurrences[row];
-    }
-    const auto tfidf = [&](int32_t row) {
-      return tfidf_value(occurrences[row], inverse_df[static_cast<size_t>(row)]);
-    };
-    double norm = 0.0;
-    for (const auto& [row, count] : occurrences) {
-      norm += static_cast<double>(tfidf(row)) * tfidf(row);
-    }
-    if (norm <= 0.0) return;
-    const auto scale = static_cast<float>(1.0 / std::sqrt(norm));
+    occurrences.clear();
     for (size_t i = 0; i < buckets.size(); ++i) {
-      const int32_t row = index_.row(buckets[i]);
-      if (row < 0) continue;
-      const float value = tfidf(row) * scale * centred(row) / static_cast<float>(occurrences[row]);
-      const int32_t first = chunk_at[spans[i].begin];
-      const int32_t last = chunk_at[spans[i].end - 1];
-      if (first == last) {
-        out[static_cast<size_t>(first)].value += value;
-      } else {
-        out[static_cast<size_t>(first)].value += 0.5f * value;
-        out[static_cast<size_t>(last)].value += 0.5f * value;
+      if (const int32_t row = index_.row(buckets[i]); row >= 0) {
+        occurrences.emplace_back(row, static_cast<uint32_t>(i));
       }
     }
+    std::sort(occurrences.begin(), occurrences.end());
+    // Calls f(row, count, first, last) for each row's run [first, last) of `occurrences`.
+    const auto for_each_row = [&](const auto& f) {
+      for (size_t first = 0, last = 0; first < occurrences.size(); first = last) {
+        while (last < occurrences.size() && occurrences[last].first == occurrences[first].first) {
+          ++last;
+        }
+        const int32_t row = occurrences[first].first;
+        f(row,
+          tfidf_value(static_cast<int32_t>(last - first), inverse_df[static_cast<size_t>(row)]),
+          first, last);
+      }
+    };
+    double norm = 0.0;
+    for_each_row(
+        [&](int32_t, float value, size_t, size_t) { norm += static_cast<double>(value) * value; });
+    if (norm <= 0.0) return;
+    const auto scale = static_cast<float>(1.0 / std::sqrt(norm));
+    for_each_row([&](int32_t row, float value, size_t first, size_t last) {
+      const float each = value * scale * centred(row) / static_cast<float>(last - first);
+      for (size_t k = first; k < last; ++k) {
+        const Span span = spans[occurrences[k].second];
+        const int32_t from = chunk_at[span.begin];
+        const int32_t to = chunk_at[span.end - 1];
+        if (from == to) {
+          out[static_cast<size_t>(from)].value += each;
+        } else {
+          out[static_cast<size_t>(from)].value += 0.5f * each;
+          out[static_cast<size_t>(to)].value += 0.5f * each;
+        }
+      }
+    });
   };
   add_block(ngrams.words, ngrams.word_spans);
   add_block(ngrams.chars, ngrams.char_spans);
