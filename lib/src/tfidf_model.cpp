@@ -238,7 +238,8 @@ std::vector<Evidence> TfidfModelImpl::evidence(std::string_view text, int64_t la
       }
     }
     std::sort(occurrences.begin(), occurrences.end());
-    // Calls f(row, count, first, last) for each row's run [first, last) of `occurrences`.
+    // Calls f(row, its tf-idf value, first, last) for each row's run [first, last) of
+    // `occurrences`.
     const auto for_each_row = [&](const auto& f) {
       for (size_t first = 0, last = 0; first < occurrences.size(); first = last) {
         while (last < occurrences.size() && occurrences[last].first == occurrences[first].first) {
