@@ -1,19 +1,49 @@
 #include "senti/tokenizer.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <exception>
 #include <fstream>
 #include <iterator>
 #include <regex>
-#include <thread>
 
 #include "senti/error.h"
 #include "spm_library.h"
 
 namespace senti {
 namespace {
+
+// Runs `work` (which must not throw) on a new thread and waits for it, on a stack of its own.
+// glibc keeps the stacks of finished threads for reuse, in a cache that every namespace of the
+// process shares; a thread that sampled has thread-local blocks in SentencePiece's namespace
+// (dlmopen, spm_library.cpp), and when that namespace's copy of the C library later reused such a
+// stack for a thread of its own (SentencePiece's trainer) it freed those blocks with the wrong
+// allocator: an abort in an AddressSanitizer build, when a tokenizer was trained in a process
+// after sampling. A stack the caller provides is never cached.
+void run_on_own_stack(const std::function<void()>& work) {
+  constexpr size_t kStackBytes = size_t{8} << 20;
+  void* stack = ::mmap(nullptr, kStackBytes, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) throw Error("cannot allocate a thread stack for subword sampling");
+  pthread_attr_t attributes;
+  pthread_attr_init(&attributes);
+  pthread_attr_setstack(&attributes, stack, kStackBytes);
+  pthread_t thread;
+  const int failed = pthread_create(
+      &thread, &attributes,
+      [](void* argument) -> void* {
+        (*static_cast<const std::function<void()>*>(argument))();
+        return nullptr;
+      },
+      const_cast<std::function<void()>*>(&work));
+  pthread_attr_destroy(&attributes);
+  if (failed == 0) pthread_join(thread, nullptr);
+  ::munmap(stack, kStackBytes);
+  if (failed != 0) throw Error("cannot start a thread for subword sampling");
+}
 
 // Appends the bridge's output (a model or an error message) to a std::string.
 void append_to_string(void* context, const char* data, size_t size) {
@@ -131,7 +161,7 @@ std::vector<std::vector<int64_t>> Tokenizer::sample_encode_for_model(
   // thread first samples: a fresh thread is the only way to restart the sequence from `seed`.
   std::vector<std::vector<int64_t>> encoded(texts.size());
   std::exception_ptr failure;
-  std::thread worker([&] {
+  run_on_own_stack([&] {
     try {
       detail::SpmLibrary::get().set_seed(seed);
       for (size_t i = 0; i < texts.size(); ++i) {
@@ -145,7 +175,6 @@ std::vector<std::vector<int64_t>> Tokenizer::sample_encode_for_model(
       failure = std::current_exception();
     }
   });
-  worker.join();
   if (failure) std::rethrow_exception(failure);
   return encoded;
 }
