@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <utility>
 
@@ -281,15 +282,23 @@ TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,
                            const LinearOptions& options) {
   const auto num_buckets = static_cast<uint32_t>(options.buckets);
   // Document frequencies, then one row per bucket seen, in bucket order.
+  // The matrix below gets one entry per distinct bucket of each block of each text; counting them
+  // here lets it be allocated once (growing it by doubling held up to twice its size).
   std::vector<int32_t> df(num_buckets, 0);
+  size_t entries_total = 0;
   HashedNgrams scratch;
   std::vector<uint32_t> seen;
+  const auto distinct = [](std::vector<uint32_t>& buckets) {
+    std::sort(buckets.begin(), buckets.end());
+    buckets.erase(std::unique(buckets.begin(), buckets.end()), buckets.end());
+    return buckets.size();
+  };
   for (const auto& text : texts) {
     hash_ngrams(text, num_buckets, scratch);
-    seen.assign(scratch.words.begin(), scratch.words.end());
-    seen.insert(seen.end(), scratch.chars.begin(), scratch.chars.end());
-    std::sort(seen.begin(), seen.end());
-    seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+    entries_total += distinct(scratch.words) + distinct(scratch.chars);
+    seen.clear();
+    std::set_union(scratch.words.begin(), scratch.words.end(), scratch.chars.begin(),
+                   scratch.chars.end(), std::back_inserter(seen));
     for (uint32_t bucket : seen) ++df[bucket];
   }
   std::vector<int64_t> bucket_of_row;
@@ -310,6 +319,9 @@ TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,
 
   // All rows as one sparse matrix: entry rows, their values, each text's first entry.
   SparseRows matrix;
+  matrix.offsets.reserve(texts.size() + 1);
+  matrix.columns.reserve(entries_total);
+  matrix.values.reserve(entries_total);
   RowCounter counter;
   std::vector<Entry> entries;
   for (const auto& text : texts) {
