@@ -11,6 +11,7 @@ TEST_CASE("json io: option structs survive a round trip", "[json_io]") {
   options.data.strict = true;
   options.valid_split = 0.25;
   options.tokenizer.type = "bpe";
+  options.tokenizer.max_bytes = 12345;
   options.model.encoder = "conv";
   options.model.attention_heads = 3;
   options.training.seed = 18446744073709551615ULL;  // the largest uint64_t
@@ -23,6 +24,7 @@ TEST_CASE("json io: option structs survive a round trip", "[json_io]") {
   CHECK(back.data.strict);
   CHECK(back.valid_split == 0.25);
   CHECK(back.tokenizer.type == "bpe");
+  CHECK(back.tokenizer.max_bytes == 12345);
   CHECK(back.model.encoder == "conv");
   CHECK(back.model.attention_heads == 3);
   CHECK(back.training.seed == 18446744073709551615ULL);

@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
 #include <torch/nn/modules/linear.h>
 #include <torch/utils.h>
 
@@ -106,6 +111,52 @@ TEST_CASE("tokenizer: sampled encodings reproduce by seed and stop when asked", 
   CHECK(asked == 4);
 }
 
+TEST_CASE("tokenizer: over --tokenizer-bytes it trains on a seeded sample of whole texts",
+          "[tokenizer]") {
+  const std::vector<std::string> texts = {"", "aaaa", "bb", "cccccc", "", "dddd", "eee", "ff"};
+  const auto bytes_of = [&](const std::vector<size_t>& chosen) {
+    size_t bytes = 0;
+    for (const size_t i : chosen) bytes += texts[i].size();
+    return bytes;
+  };
+  // Within the budget: every non-empty text, in order.
+  const std::vector<size_t> all = {1, 2, 3, 5, 6, 7};
+  CHECK(senti::tokenizer_sample(texts, 21, 1) == all);
+  CHECK(senti::tokenizer_sample(texts, 1000, 2) == all);
+  // Over it: whole non-empty texts, ascending, within the budget; the same for the same seed.
+  std::set<std::vector<size_t>> samples;
+  for (uint32_t seed = 0; seed < 20; ++seed) {
+    const auto chosen = senti::tokenizer_sample(texts, 10, seed);
+    REQUIRE_FALSE(chosen.empty());
+    CHECK(std::is_sorted(chosen.begin(), chosen.end()));
+    CHECK(bytes_of(chosen) <= 10);
+    for (const size_t i : chosen) CHECK_FALSE(texts[i].empty());
+    CHECK(senti::tokenizer_sample(texts, 10, seed) == chosen);
+    samples.insert(chosen);
+  }
+  CHECK(samples.size() > 5);
+  // A budget smaller than any text still gives one text.
+  CHECK(senti::tokenizer_sample(texts, 1, 3).size() == 1);
+
+  // Trained on a sample without the one text that holds a word: the word is no piece of its own.
+  std::vector<std::string> corpus = sample_texts();
+  std::string rare;
+  for (int i = 0; i < 40; ++i) rare += " zyzzyva";
+  corpus.push_back(rare);
+  size_t corpus_bytes = 0;
+  for (const auto& text : corpus) corpus_bytes += text.size();
+  auto options = small_vocab();
+  CHECK(senti::Tokenizer::train(corpus, options, 1).encode("zyzzyva").size() == 1);
+  options.max_bytes = static_cast<int64_t>(corpus_bytes * 9 / 10);
+  uint32_t seed = 0;
+  while (senti::tokenizer_sample(corpus, options.max_bytes, seed).back() == corpus.size() - 1) {
+    ++seed;
+  }
+  const auto sampled = senti::Tokenizer::train(corpus, options, seed);
+  CHECK(sampled.encode("zyzzyva").size() > 1);
+  CHECK(senti::Tokenizer::train(corpus, options, seed).bytes() == sampled.bytes());
+}
+
 TEST_CASE("tokenizer: bad model bytes and options are clear errors", "[tokenizer]") {
   REQUIRE_THROWS_WITH(senti::Tokenizer::from_bytes("not a model", "x.model"),
                       Catch::StartsWith("x.model: not a valid SentencePiece model"));
@@ -118,6 +169,9 @@ TEST_CASE("tokenizer: bad model bytes and options are clear errors", "[tokenizer
   options = {};
   options.vocab_size = 0;
   REQUIRE_THROWS_WITH(options.validate(), "--vocab-size: 0 is out of range [8, 1000000]");
+  options = {};
+  options.max_bytes = 0;
+  REQUIRE_THROWS_WITH(options.validate(), "--tokenizer-bytes: 0 must be positive");
   REQUIRE_THROWS_WITH(senti::Tokenizer::train({"", ""}, senti::TokenizerOptions{}, 1),
                       Catch::Contains("no non-empty text"));
 }

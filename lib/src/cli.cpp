@@ -58,6 +58,9 @@ void add_train_options(CLI::App& app, TrainOptions& options) {
                  "<unk>");
   app.add_option("--tokenizer-sentences", tokenizer.max_sentences,
                  "texts SentencePiece samples at most to train the tokenizer");
+  app.add_option("--tokenizer-bytes", tokenizer.max_bytes,
+                 "bytes of text the tokenizer trains on at most (a random sample of whole "
+                 "texts when the training texts hold more)");
   app.add_flag("!--keep-case", tokenizer.lowercase,
                "keep letter case (default: fold case, which suits small data)");
 

@@ -17,7 +17,8 @@ namespace senti {
   }
 
 SENTI_DEFINE_JSON(DataOptions, path, delimiter, text_column, label_column, strict)
-SENTI_DEFINE_JSON(TokenizerOptions, type, vocab_size, lowercase, character_coverage, max_sentences)
+SENTI_DEFINE_JSON(TokenizerOptions, type, vocab_size, lowercase, character_coverage, max_sentences,
+                  max_bytes)
 SENTI_DEFINE_JSON(ModelOptions, embedding_dim, encoder, kernel_size, attention_dim, attention_heads,
                   dropout, ngram_buckets, vocab_size, num_classes)
 SENTI_DEFINE_JSON(TrainingOptions, epochs, batch_size, learning_rate, weight_decay, optimizer,

@@ -8,6 +8,8 @@
 #include <exception>
 #include <fstream>
 #include <iterator>
+#include <numeric>
+#include <random>
 #include <regex>
 
 #include "senti/error.h"
@@ -87,6 +89,33 @@ void TokenizerOptions::validate() const {
   if (max_sentences < 1) {
     throw Error("--tokenizer-sentences: " + std::to_string(max_sentences) + " must be positive");
   }
+  if (max_bytes < 1) {
+    throw Error("--tokenizer-bytes: " + std::to_string(max_bytes) + " must be positive");
+  }
+}
+
+std::vector<size_t> tokenizer_sample(const std::vector<std::string>& texts, int64_t max_bytes,
+                                     uint32_t seed) {
+  std::vector<size_t> chosen;
+  uint64_t total = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (texts[i].empty()) continue;
+    chosen.push_back(i);
+    total += texts[i].size();
+  }
+  const auto budget = static_cast<uint64_t>(std::max<int64_t>(max_bytes, 0));
+  if (total <= budget) return chosen;
+  std::mt19937_64 rng(seed);
+  std::shuffle(chosen.begin(), chosen.end(), rng);
+  uint64_t taken = 0;
+  size_t count = 0;
+  while (count < chosen.size() && taken + texts[chosen[count]].size() <= budget) {
+    taken += texts[chosen[count]].size();
+    ++count;
+  }
+  chosen.resize(std::max<size_t>(count, 1));
+  std::sort(chosen.begin(), chosen.end());
+  return chosen;
 }
 
 struct Tokenizer::Impl {
@@ -107,12 +136,18 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts, const Tokenize
   const auto& spm = detail::SpmLibrary::get();
   std::vector<const char*> sentences;
   std::vector<size_t> sizes;
-  for (const auto& text : texts) {
-    if (text.empty()) continue;
-    sentences.push_back(text.data());
-    sizes.push_back(text.size());
+  for (const size_t i : tokenizer_sample(texts, options.max_bytes, seed)) {
+    sentences.push_back(texts[i].data());
+    sizes.push_back(texts[i].size());
   }
   if (sentences.empty()) throw Error("cannot train a tokenizer: no non-empty text");
+  const auto non_empty = static_cast<size_t>(
+      std::count_if(texts.begin(), texts.end(), [](const auto& text) { return !text.empty(); }));
+  if (sentences.size() < non_empty) {
+    spdlog::info("tokenizer: trained on {} of the {} texts, {:.1f} MB: --tokenizer-bytes",
+                 sentences.size(), non_empty,
+                 std::accumulate(sizes.begin(), sizes.end(), 0.0) / 1e6);
+  }
 
   int64_t vocab_size = options.vocab_size;
   for (int attempt = 0; attempt < 4; ++attempt) {

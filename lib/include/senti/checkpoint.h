@@ -17,7 +17,7 @@
 namespace senti {
 
 constexpr const char* kCheckpointFormat = "senti-checkpoint";
-constexpr int kCheckpointFormatVersion = 1;
+constexpr int kCheckpointFormatVersion = 2;
 
 /// What senti-train needs besides the trainer's state to continue a run.
 struct CheckpointRun {

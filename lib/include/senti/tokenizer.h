@@ -16,10 +16,19 @@ struct TokenizerOptions {
   bool lowercase = true;               ///< case-fold text before splitting (NFKC + case folding)
   double character_coverage = 0.9995;  ///< share of characters the vocabulary must cover, (0, 1]
   int64_t max_sentences = 2000000;     ///< training sentences SentencePiece samples at most
+  int64_t max_bytes = int64_t{16} << 20;  ///< text it trains on at most: a sample of whole texts
 
   /// Throws senti::Error naming the flag and value when an option is out of range.
   void validate() const;
 };
+
+/// The texts a tokenizer trains on, as ascending indexes into `texts`: every non-empty one, or,
+/// when together they hold more than `max_bytes`, a random sample of whole texts (the same for the
+/// same `seed`) that holds at most that, or the one text drawn first when it alone holds more.
+/// SentencePiece's memory and time grow with the bytes it reads, and a vocabulary of 16,000
+/// pieces needs far less text than a large set of reviews holds.
+std::vector<size_t> tokenizer_sample(const std::vector<std::string>& texts, int64_t max_bytes,
+                                     uint32_t seed);
 
 /// A trained SentencePiece model. Ids 0 and 1 are reserved for padding and unknown pieces.
 ///
@@ -35,7 +44,8 @@ class Tokenizer {
     return static_cast<size_t>(max_tokens < 1 ? 1 : max_tokens) * 64;
   }
 
-  /// Trains a tokenizer on `texts` with `threads` threads (the same seed and one thread give the
+  /// Trains a tokenizer on `texts`, or on tokenizer_sample()'s share of them when they hold more
+  /// than `options.max_bytes`, with `threads` threads (the same seed and one thread give the
   /// same model). When the corpus is too small for `vocab_size`, the vocabulary is shrunk to what
   /// the corpus supports and the actual size is logged.
   static Tokenizer train(const std::vector<std::string>& texts, const TokenizerOptions& options,
