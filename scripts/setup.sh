@@ -12,6 +12,7 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config git
   libtorch-dev libsentencepiece-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
+  libxxhash-dev
   # a fast BLAS for LibTorch (the reference BLAS is ~20x slower)
   libopenblas0-openmp
   # tests

@@ -244,7 +244,7 @@ ModelBundle load_bundle(const std::string& dir) {
   verify(weights_path);
   SentimentClassifier model{nullptr};
   try {
-    model = SentimentClassifier(options);
+    model = SentimentClassifier(options, /*initialise=*/false);  // the weights come next
   } catch (const std::exception& option_error) {
     throw Error(config_path.string() + ": invalid model settings (" +
                 first_line(option_error.what()) + ")");

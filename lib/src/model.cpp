@@ -170,8 +170,8 @@ torch::Tensor NgramLinearImpl::forward(const torch::Tensor& ids) {
   return scores / count.clamp_min(1.0);
 }
 
-SentimentClassifierImpl::SentimentClassifierImpl(ModelOptions options_)
-    : options(std::move(options_)) {
+SentimentClassifierImpl::SentimentClassifierImpl(ModelOptions options_, bool initialise)
+    : options(std::move(options_)), initialise_(initialise) {
   reset();
 }
 
@@ -182,11 +182,13 @@ void SentimentClassifierImpl::reset() {
               options.num_classes);
   TORCH_CHECK(options.encoder == "none" || options.encoder == "conv" || options.encoder == "gru",
               "SentimentClassifier: unknown encoder '", options.encoder, "'");
-  embedding = register_module(
-      "embedding",
-      torch::nn::Embedding(
-          torch::nn::EmbeddingOptions(options.vocab_size, options.embedding_dim).padding_idx(0)));
-  {
+  auto embedding_options =
+      torch::nn::EmbeddingOptions(options.vocab_size, options.embedding_dim).padding_idx(0);
+  // A given weight is taken as it is (LibTorch's Embedding draws N(0, 1) otherwise).
+  if (!initialise_)
+    embedding_options._weight(torch::empty({options.vocab_size, options.embedding_dim}));
+  embedding = register_module("embedding", torch::nn::Embedding(embedding_options));
+  if (initialise_) {
     // Small initial vectors train faster than LibTorch's N(0, 1); row 0 (padding) stays zero.
     torch::NoGradGuard no_grad;
     torch::nn::init::normal_(embedding->weight, /*mean=*/0.0, /*std=*/0.1);

@@ -132,7 +132,10 @@ struct ClassifierOutput {
 /// The whole model. Token id 0 is padding.
 class SentimentClassifierImpl : public torch::nn::Cloneable<SentimentClassifierImpl> {
  public:
-  explicit SentimentClassifierImpl(ModelOptions options);
+  /// `initialise` false leaves the token vectors unset, for a model whose weights are loaded
+  /// next: drawing them (twice vocab_size x embedding_dim random numbers) is needless work at
+  /// start-up. The other parameters are initialised either way.
+  explicit SentimentClassifierImpl(ModelOptions options, bool initialise = true);
   void reset() override;
   void pretty_print(std::ostream& stream) const override;
   /// `ids` [batch, tokens] int64, 0 for padding; every row needs at least one real token.
@@ -146,6 +149,9 @@ class SentimentClassifierImpl : public torch::nn::Cloneable<SentimentClassifierI
   AttentionPooling pooling{nullptr};
   torch::nn::Linear output{nullptr};
   NgramLinear ngrams{nullptr};  ///< set when options.ngram_buckets > 0
+
+ private:
+  bool initialise_ = true;
 };
 TORCH_MODULE(SentimentClassifier);
 
