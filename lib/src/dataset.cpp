@@ -143,52 +143,55 @@ Dataset load_dataset(const DataOptions& options) {
   }
   if (table.records.empty()) throw Error(options.path + ": has a header but no data rows");
 
-  std::optional<size_t> label_index, text_index;
+  // Column indexes; kUnset until given or chosen. (std::optional here set off GCC 12's
+  // -Wmaybe-uninitialized, a false positive.)
+  constexpr size_t kUnset = SIZE_MAX;
+  size_t label_column = kUnset, text_column = kUnset;
   if (!options.label_column.empty()) {
-    label_index = resolve_column(options.label_column, header, "--label-column", options.path);
+    label_column = resolve_column(options.label_column, header, "--label-column", options.path);
   }
   if (!options.text_column.empty()) {
-    text_index = resolve_column(options.text_column, header, "--text-column", options.path);
+    text_column = resolve_column(options.text_column, header, "--text-column", options.path);
   }
-  const bool label_chosen = !label_index, text_chosen = !text_index;
-  if (!label_index) {
-    label_index = label_column_by_name(header);
-    if (label_index && text_index && *label_index == *text_index) label_index.reset();
+  const bool label_chosen = label_column == kUnset, text_chosen = text_column == kUnset;
+  if (label_chosen) {
+    label_column = label_column_by_name(header).value_or(kUnset);
+    if (label_column == text_column) label_column = kUnset;
   }
-  if (!text_index) {
+  if (text_chosen) {
     // The text is the column with the longest values that is not the label.
     double longest = -1;
     for (size_t i = 0; i < header.size(); ++i) {
-      if (label_index && i == *label_index) continue;
+      if (i == label_column) continue;
       const double length = mean_length(table, i);
       if (length > longest) {
         longest = length;
-        text_index = i;
+        text_column = i;
       }
     }
   }
-  if (!label_index) {
+  if (label_column == kUnset) {
     // No telling name: the label is the other column with the fewest distinct values, but at
     // least two (a constant column cannot be a label).
     size_t fewest = SIZE_MAX;
     for (size_t i = 0; i < header.size(); ++i) {
-      if (i == *text_index) continue;
+      if (i == text_column) continue;
       const size_t distinct = distinct_values(table, i);
       if (distinct >= 2 && distinct < fewest) {
         fewest = distinct;
-        label_index = i;
+        label_column = i;
       }
     }
   }
-  if (!label_index) {
+  if (label_column == kUnset) {
     throw Error(options.path + ": cannot tell which column holds the labels (columns: " +
                 list_columns(header) + "); name it with --label-column");
   }
-  if (*label_index == *text_index) {
-    throw Error("--text-column and --label-column both name column " + std::to_string(*text_index) +
-                " ('" + header[*text_index] + "') of " + options.path);
+  if (label_column == text_column) {
+    throw Error("--text-column and --label-column both name column " + std::to_string(text_column) +
+                " ('" + header[text_column] + "') of " + options.path);
   }
-  for (const size_t chosen : {*text_index, *label_index}) {
+  for (const size_t chosen : {text_column, label_column}) {
     if (std::count(header.begin(), header.end(), header[chosen]) > 1) {
       spdlog::warn(
           "{}: several columns are named '{}'; using column {} (choose by 0-based index "
@@ -198,16 +201,16 @@ Dataset load_dataset(const DataOptions& options) {
   }
   if (text_chosen || label_chosen) {
     spdlog::info("{}: using column '{}' as text and '{}' as label{}", options.path,
-                 header[*text_index], header[*label_index],
+                 header[text_column], header[label_column],
                  " (set --text-column/--label-column to choose others)");
   }
 
   Dataset dataset;
   dataset.path = options.path;
-  dataset.text_column = header[*text_index];
-  dataset.label_column = header[*label_index];
+  dataset.text_column = header[text_column];
+  dataset.label_column = header[label_column];
   dataset.examples.reserve(table.records.size());
-  const size_t needed = std::max(*text_index, *label_index) + 1;
+  const size_t needed = std::max(text_column, label_column) + 1;
   for (const auto& record : table.records) {
     std::string problem;
     Example example;
@@ -222,8 +225,8 @@ Dataset load_dataset(const DataOptions& options) {
                 std::to_string(header.size()) +
                 (extra ? " (an unquoted delimiter in the text?)" : "");
     } else {
-      example.text = trim(sanitize_utf8(record.fields[*text_index]));
-      example.label = trim(sanitize_utf8(record.fields[*label_index]));
+      example.text = trim(sanitize_utf8(record.fields[text_column]));
+      example.label = trim(sanitize_utf8(record.fields[label_column]));
       if (example.text.empty())
         problem = "has empty text";
       else if (example.label.empty())

@@ -10,6 +10,12 @@ namespace {
 
 constexpr const char* kWordMarker = "\xE2\x96\x81";  // U+2581, SentencePiece's word start
 
+// The step of a colour ramp of `steps` shades for `value` out of `top` (the strongest).
+int ramp_step(float value, float top, int steps) {
+  const float share = top > 0.0f ? value / top : 0.0f;
+  return std::clamp(static_cast<int>(share * static_cast<float>(steps - 1) + 0.5f), 0, steps - 1);
+}
+
 }  // namespace
 
 std::string display_piece(const std::string& piece) {
@@ -51,8 +57,7 @@ std::string shade_tokens_ansi(const std::vector<std::string>& pieces,
   std::string out;
   for (const auto& token : token_views(pieces, weights)) {
     if (token.space_before) out.push_back(' ');
-    const float share = top > 0.0f ? token.weight / top : 0.0f;
-    const int step = std::clamp(static_cast<int>(share * (kSteps - 1) + 0.5f), 0, kSteps - 1);
+    const int step = ramp_step(token.weight, top, kSteps);
     const int foreground = step >= kSteps - 3 ? 16 : 255;  // dark text on the brightest shades
     out += fmt::format("\033[48;5;{}m\033[38;5;{}m{}\033[0m", kRamp[step], foreground, token.text);
   }
@@ -83,8 +88,7 @@ std::string annotate_evidence(const std::vector<Evidence>& evidence, bool color)
       out += fmt::format("{}[{:+.2f}]", word.text, word.value);
       continue;
     }
-    const float share = top > 0.0f ? std::abs(word.value) / top : 0.0f;
-    const int step = std::clamp(static_cast<int>(share * (kSteps - 1) + 0.5f), 0, kSteps - 1);
+    const int step = ramp_step(std::abs(word.value), top, kSteps);
     out += fmt::format("\033[38;5;{}m{}\033[0m", word.value < 0.0f ? kAgainst[step] : kFor[step],
                        word.text);
   }
