@@ -73,6 +73,37 @@ TEST_CASE("tfidf model: three classes, unseen words, empty text", "[tfidf]") {
   CHECK(*std::max_element(bias_only.begin(), bias_only.end()) < 0.5f);
   for (const char* unknown : {"zzzz qqqq", "!!!"})
     CHECK(probabilities(model, unknown) == bias_only);
+
+  // Scoring with evidence for every class: the same probabilities, and per class what evidence()
+  // gives; centred, so each chunk's values over the classes sum to 0.
+  for (const std::string text : {"great film , awful plot", "okay  great", "zzzz", ""}) {
+    senti::ClassEvidence all;
+    std::vector<float> p(3);
+    model->probabilities(text, p.data(), &all);
+    CHECK(p == probabilities(model, text));
+    REQUIRE(all.classes == 3);
+    REQUIRE(all.values.size() == all.chunks.size() * 3);
+    for (size_t k = 0; k < all.chunks.size(); ++k) {
+      CHECK(all.values[3 * k] + all.values[3 * k + 1] + all.values[3 * k + 2] ==
+            Approx(0.0f).margin(1e-6));
+    }
+    const auto* b = model->bias.data_ptr<float>();
+    const double mean_log_p = (std::log(p[0]) + std::log(p[1]) + std::log(p[2])) / 3.0;
+    for (int64_t label = 0; label < 3; ++label) {
+      // The values plus the centred bias sum to the centred logit.
+      double sum = b[label] - (b[0] + b[1] + b[2]) / 3.0;
+      for (size_t k = 0; k < all.chunks.size(); ++k) sum += all.values[3 * k + label];
+      CHECK(sum == Approx(std::log(p[label]) - mean_log_p).margin(1e-4));
+      auto copy = all;
+      const auto taken = copy.take(label);
+      const auto expected = model->evidence(text, label);
+      REQUIRE(taken.size() == expected.size());
+      for (size_t k = 0; k < taken.size(); ++k) {
+        CHECK(taken[k].text == expected[k].text);
+        CHECK(taken[k].value == expected[k].value);
+      }
+    }
+  }
 }
 
 TEST_CASE("tfidf model: evidence per word adds up to the model's score", "[tfidf]") {

@@ -60,6 +60,10 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
   const auto& linear = bundle_.linear;
   const auto classes = static_cast<size_t>(bundle_.labels.size());
   std::vector<float> linear_probabilities(linear.model ? texts.size() * classes : 0);
+  // The TF-IDF model explains its part, for every class while it scores (the answer is known
+  // only once the two models are mixed).
+  const bool explain_linear = linear.model && with_attention && linear.share > 0.0;
+  std::vector<ClassEvidence> linear_evidence(explain_linear ? texts.size() : 0);
   // Each thread tokenizes its share of the texts and classifies them: a folded model one text at
   // a time, the others in batches on one LibTorch thread each. The TF-IDF model, if any, reads
   // them here as well. A share too small to split runs batched on all of LibTorch's threads.
@@ -69,7 +73,10 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
     for (size_t i = begin; i < end; ++i) {
       encoded[i] =
           caches_[worker].encode_for_model(texts[i], bundle_.max_tokens, &predictions[i].truncated);
-      if (linear.model) linear.model->probabilities(texts[i], &linear_probabilities[i * classes]);
+      if (linear.model) {
+        linear.model->probabilities(texts[i], &linear_probabilities[i * classes],
+                                    explain_linear ? &linear_evidence[i] : nullptr);
+      }
     }
     if (folded_) {
       run_folded(encoded, begin, end, with_attention, predictions);
@@ -95,13 +102,7 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
       }
       predictions[i].label =
           std::max_element(probabilities.begin(), probabilities.end()) - probabilities.begin();
-    }
-    if (with_attention && linear.share > 0.0) {
-      parallel_ranges(texts.size(), workers(), kGrain, [&](size_t, size_t begin, size_t end) {
-        for (size_t i = begin; i < end; ++i) {
-          predictions[i].evidence = linear.model->evidence(texts[i], predictions[i].label);
-        }
-      });
+      if (explain_linear) predictions[i].evidence = linear_evidence[i].take(predictions[i].label);
     }
   }
   return predictions;

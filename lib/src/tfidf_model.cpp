@@ -29,6 +29,7 @@ class RowCounter {
     while (capacity < 2 * buckets.size()) capacity *= 2;
     if (slots_.size() < capacity) slots_.assign(capacity, Slot{});
     const size_t mask = capacity - 1;
+    mask_ = mask;
     rows_.clear();
     // Gathering every row first lets the index's cache misses overlap.
     gathered_.resize(buckets.size());
@@ -47,6 +48,13 @@ class RowCounter {
   size_t size() const { return rows_.size(); }
   int32_t row(size_t i) const { return slots_[rows_[i]].row; }
   int32_t occurrences(size_t i) const { return slots_[rows_[i]].count; }
+  // The row of the counted block's n-gram k (-1 for none), and how often `row` occurs in it.
+  int32_t row_of_ngram(size_t k) const { return gathered_[k]; }
+  int32_t occurrences_of(int32_t row) const {
+    size_t slot = (static_cast<uint32_t>(row) * 0x9E3779B1u) & mask_;
+    while (slots_[slot].row != row && slots_[slot].row >= 0) slot = (slot + 1) & mask_;
+    return slots_[slot].row == row ? slots_[slot].count : 0;
+  }
   // Empties the used slots for the next count().
   void clear() {
     for (const size_t slot : rows_) slots_[slot] = Slot{};
@@ -60,6 +68,7 @@ class RowCounter {
   std::vector<Slot> slots_;
   std::vector<size_t> rows_;       // used slots, in order of first occurrence
   std::vector<int32_t> gathered_;  // the row of each bucket, -1 for none
+  size_t mask_ = 0;                // the last count()'s table size, less one
 };
 
 // Sublinear tf (1 + ln count) times idf: a feature's value before the L2 normalisation.
@@ -68,9 +77,10 @@ float tfidf_value(int32_t occurrences, float inverse_df) {
 }
 
 // Appends the L2-normalised TF-IDF entries of one block of hashed n-grams to `out`: sublinear
-// tf (1 + ln count) times idf; n-grams without a row are left out.
-void append_block(const std::vector<uint32_t>& buckets, const BucketIndex& index, const float* idf,
-                  RowCounter& counter, std::vector<Entry>& out) {
+// tf (1 + ln count) times idf; n-grams without a row are left out. Returns the normalisation's
+// scale (0 when no n-gram has a row); `counter` keeps the block's counts until cleared.
+float append_block(const std::vector<uint32_t>& buckets, const BucketIndex& index, const float* idf,
+                   RowCounter& counter, std::vector<Entry>& out) {
   counter.count(buckets, index);
   const size_t first = out.size();
   double norm = 0.0;
@@ -80,10 +90,10 @@ void append_block(const std::vector<uint32_t>& buckets, const BucketIndex& index
     out.emplace_back(row, value);
     norm += static_cast<double>(value) * value;
   }
-  counter.clear();
-  if (norm <= 0.0) return;
+  if (norm <= 0.0) return 0.0f;
   const auto scale = static_cast<float>(1.0 / std::sqrt(norm));
   for (size_t i = first; i < out.size(); ++i) out[i].second *= scale;
+  return scale;
 }
 
 // Texts as rows of a sparse matrix (compressed rows): row i's entries are [offsets[i],
@@ -153,8 +163,10 @@ void tfidf_entries(std::string_view text, const BucketIndex& index, const float*
                    HashedNgrams& scratch, RowCounter& counter, std::vector<Entry>& out) {
   out.clear();
   hash_ngrams(text, index.num_buckets(), scratch);
-  append_block(scratch.words, index, idf, counter, out);
-  append_block(scratch.chars, index, idf, counter, out);
+  for (const auto* block : {&scratch.words, &scratch.chars}) {
+    append_block(*block, index, idf, counter, out);
+    counter.clear();
+  }
 }
 
 }  // namespace
@@ -190,19 +202,72 @@ void TfidfModelImpl::index() {
                        static_cast<size_t>(features_));
 }
 
-void TfidfModelImpl::probabilities(std::string_view text, float* out) const {
+std::vector<Evidence> ClassEvidence::take(int64_t label) {
+  std::vector<Evidence> out(chunks.size());
+  for (size_t k = 0; k < chunks.size(); ++k) {
+    out[k] = {std::move(chunks[k]), values[k * static_cast<size_t>(classes) + label]};
+  }
+  return out;
+}
+
+void TfidfModelImpl::probabilities(std::string_view text, float* out,
+                                   ClassEvidence* evidence) const {
   thread_local HashedNgrams scratch;
   thread_local RowCounter counter;
   thread_local std::vector<Entry> entries;
-  tfidf_entries(text, index_, idf.data_ptr<float>(), scratch, counter, entries);
+  thread_local std::vector<int32_t> chunk_at;  // byte -> its chunk
+  const auto classes = static_cast<size_t>(classes_);
   const auto* w = weight.data_ptr<float>();
+  const auto* inverse_df = idf.data_ptr<float>();
+  entries.clear();
+  hash_ngrams(text, index_.num_buckets(), scratch, /*with_spans=*/evidence != nullptr);
+  if (evidence != nullptr) {
+    evidence->classes = classes_;
+    evidence->chunks.clear();
+    chunk_at.assign(text.size(), -1);
+    for (size_t k = 0; k < scratch.chunks.size(); ++k) {
+      const Span chunk = scratch.chunks[k];
+      evidence->chunks.emplace_back(text.substr(chunk.begin, chunk.end - chunk.begin));
+      std::fill(chunk_at.begin() + chunk.begin, chunk_at.begin() + chunk.end,
+                static_cast<int32_t>(k));
+    }
+    evidence->values.assign(scratch.chunks.size() * classes, 0.0f);
+  }
+  for (const auto& [buckets, spans] : {std::pair{&scratch.words, &scratch.word_spans},
+                                       std::pair{&scratch.chars, &scratch.char_spans}}) {
+    const float scale = append_block(*buckets, index_, inverse_df, counter, entries);
+    if (evidence != nullptr && scale > 0.0f) {
+      // Each occurrence of an n-gram carries its share of the n-gram's value times the centred
+      // weights, to its chunk (a word pair's: half to each of its two chunks).
+      for (size_t k = 0; k < buckets->size(); ++k) {
+        const int32_t row = counter.row_of_ngram(k);
+        if (row < 0) continue;
+        const int32_t count = counter.occurrences_of(row);
+        const float each = tfidf_value(count, inverse_df[static_cast<size_t>(row)]) * scale /
+                           static_cast<float>(count);
+        const float* row_weights = w + static_cast<size_t>(row) * classes;
+        float mean = 0.0f;
+        for (size_t c = 0; c < classes; ++c) mean += row_weights[c];
+        mean /= static_cast<float>(classes);
+        const Span span = (*spans)[k];
+        const int32_t from = chunk_at[span.begin], to = chunk_at[span.end - 1];
+        const float part = from == to ? each : 0.5f * each;
+        for (const int32_t chunk : {from, to}) {
+          float* values = &evidence->values[static_cast<size_t>(chunk) * classes];
+          for (size_t c = 0; c < classes; ++c) values[c] += part * (row_weights[c] - mean);
+          if (from == to) break;
+        }
+      }
+    }
+    counter.clear();
+  }
   const auto* b = bias.data_ptr<float>();
   std::copy(b, b + classes_, out);
   for (const auto& [row, value] : entries) {
     const float* row_weights = w + static_cast<int64_t>(row) * classes_;
     for (int64_t c = 0; c < classes_; ++c) out[c] += value * row_weights[c];
   }
-  softmax_in_place(out, static_cast<size_t>(classes_));
+  softmax_in_place(out, classes);
 }
 
 std::vector<Evidence> TfidfModelImpl::evidence(std::string_view text, int64_t label) const {
@@ -210,71 +275,10 @@ std::vector<Evidence> TfidfModelImpl::evidence(std::string_view text, int64_t la
     throw Error("class " + std::to_string(label) + " is not one of the tfidf model's " +
                 std::to_string(classes_) + " classes");
   }
-  HashedNgrams ngrams;
-  hash_ngrams(text, index_.num_buckets(), ngrams, /*with_spans=*/true);
-  std::vector<Evidence> out;
-  std::vector<int32_t> chunk_at(text.size(), -1);  // byte -> its chunk
-  for (size_t k = 0; k < ngrams.chunks.size(); ++k) {
-    const Span chunk = ngrams.chunks[k];
-    out.push_back({std::string(text.substr(chunk.begin, chunk.end - chunk.begin)), 0.0f});
-    std::fill(chunk_at.begin() + chunk.begin, chunk_at.begin() + chunk.end,
-              static_cast<int32_t>(k));
-  }
-  const auto* w = weight.data_ptr<float>();
-  const auto* inverse_df = idf.data_ptr<float>();
-  const auto centred = [&](int32_t row) {
-    const float* row_weights = w + static_cast<int64_t>(row) * classes_;
-    float mean = 0.0f;
-    for (int64_t c = 0; c < classes_; ++c) mean += row_weights[c];
-    return row_weights[label] - mean / static_cast<float>(classes_);
-  };
-  // The same values as append_block's, shared between each row's occurrences: the n-grams with
-  // a row, sorted by row, give each row's count and its occurrences together.
-  std::vector<std::pair<int32_t, uint32_t>> occurrences;  // (row, index of the n-gram)
-  const auto add_block = [&](const std::vector<uint32_t>& buckets, const std::vector<Span>& spans) {
-    occurrences.clear();
-    for (size_t i = 0; i < buckets.size(); ++i) {
-      if (const int32_t row = index_.row(buckets[i]); row >= 0) {
-        occurrences.emplace_back(row, static_cast<uint32_t>(i));
-      }
-    }
-    std::sort(occurrences.begin(), occurrences.end());
-    // Calls f(row, its tf-idf value, first, last) for each row's run [first, last) of
-    // `occurrences`.
-    const auto for_each_row = [&](const auto& f) {
-      for (size_t first = 0, last = 0; first < occurrences.size(); first = last) {
-        while (last < occurrences.size() && occurrences[last].first == occurrences[first].first) {
-          ++last;
-        }
-        const int32_t row = occurrences[first].first;
-        f(row,
-          tfidf_value(static_cast<int32_t>(last - first), inverse_df[static_cast<size_t>(row)]),
-          first, last);
-      }
-    };
-    double norm = 0.0;
-    for_each_row(
-        [&](int32_t, float value, size_t, size_t) { norm += static_cast<double>(value) * value; });
-    if (norm <= 0.0) return;
-    const auto scale = static_cast<float>(1.0 / std::sqrt(norm));
-    for_each_row([&](int32_t row, float value, size_t first, size_t last) {
-      const float each = value * scale * centred(row) / static_cast<float>(last - first);
-      for (size_t k = first; k < last; ++k) {
-        const Span span = spans[occurrences[k].second];
-        const int32_t from = chunk_at[span.begin];
-        const int32_t to = chunk_at[span.end - 1];
-        if (from == to) {
-          out[static_cast<size_t>(from)].value += each;
-        } else {
-          out[static_cast<size_t>(from)].value += 0.5f * each;
-          out[static_cast<size_t>(to)].value += 0.5f * each;
-        }
-      }
-    });
-  };
-  add_block(ngrams.words, ngrams.word_spans);
-  add_block(ngrams.chars, ngrams.char_spans);
-  return out;
+  ClassEvidence all;
+  std::vector<float> probabilities_out(static_cast<size_t>(classes_));
+  probabilities(text, probabilities_out.data(), &all);
+  return all.take(label);
 }
 
 TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,

@@ -17,6 +17,17 @@
 
 namespace senti {
 
+/// The TF-IDF model's evidence for every class at once (TfidfModelImpl::probabilities): what
+/// chunk k of a text adds to class c's centred logit is values[k * classes + c].
+struct ClassEvidence {
+  std::vector<std::string> chunks;  ///< the text's whitespace-separated chunks, as written
+  std::vector<float> values;        ///< [chunks][classes]
+  int64_t classes = 0;
+
+  /// The evidence for class `label` in [0, classes); moves the chunks' text out.
+  std::vector<Evidence> take(int64_t label);
+};
+
 /// The fitted model: only buckets seen in training have a row. `buckets`, `idf` and `weight` are
 /// registered buffers, so the module saves and loads with torch::save/torch::load.
 class TfidfModelImpl : public torch::nn::Module {
@@ -27,8 +38,9 @@ class TfidfModelImpl : public torch::nn::Module {
 
   /// Rebuilds the bucket -> row index from `buckets`; call after torch::load.
   void index();
-  /// Class probabilities of one text into `out` (classes() floats). Safe from several threads.
-  void probabilities(std::string_view text, float* out) const;
+  /// Class probabilities of one text into `out` (classes() floats), and when `evidence` is given
+  /// the evidence for every class in the same pass (see evidence()). Safe from several threads.
+  void probabilities(std::string_view text, float* out, ClassEvidence* evidence = nullptr) const;
   /// What each whitespace-separated chunk of `text` adds to class `label`'s logit, centred over
   /// the classes (weight of `label` minus the mean weight; a softmax does not see a shift shared
   /// by all classes). Each n-gram's TF-IDF value times that weight is shared equally between its
