@@ -144,9 +144,9 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts, const Tokenize
   const auto non_empty = static_cast<size_t>(
       std::count_if(texts.begin(), texts.end(), [](const auto& text) { return !text.empty(); }));
   if (sentences.size() < non_empty) {
-    spdlog::info("tokenizer: trained on {} of the {} texts, {:.1f} MB: --tokenizer-bytes",
+    spdlog::info("tokenizer: trained on {} of the {} texts, {:.1f} MiB: --tokenizer-bytes",
                  sentences.size(), non_empty,
-                 std::accumulate(sizes.begin(), sizes.end(), 0.0) / 1e6);
+                 std::accumulate(sizes.begin(), sizes.end(), 0.0) / (1 << 20));
   }
 
   int64_t vocab_size = options.vocab_size;
