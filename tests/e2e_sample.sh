@@ -16,6 +16,9 @@ assert config["linear"]["file"] == "linear.pt" and 0 <= config["linear"]["share"
 assert config["labels"] == ["negative", "positive"], config["labels"]
 assert config["training"]["text_column"] == "review"
 assert config["training"]["label_column"] == "sentiment"
+assert config["training"]["tokenizer_bytes"] == 16 * 2**20
+assert sorted(config["checksums"]) == ["linear.pt", "tokenizer.model", "weights.pt"]
+assert all(value.startswith("xxh3_64:") for value in config["checksums"].values())
 assert len(config["history"]) >= 1 and "valid_accuracy" in config["history"][0]
 PY
 

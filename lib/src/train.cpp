@@ -157,6 +157,9 @@ nlohmann::json training_section(const TrainOptions& options, const Dataset& data
           {"tokenizer_type", options.tokenizer.type},
           {"vocab_size_requested", options.tokenizer.vocab_size},
           {"lowercase", options.tokenizer.lowercase},
+          {"character_coverage", options.tokenizer.character_coverage},
+          {"tokenizer_sentences", options.tokenizer.max_sentences},
+          {"tokenizer_bytes", options.tokenizer.max_bytes},
           {"linear", options.linear}};
 }
 
