@@ -34,9 +34,10 @@ def read_texts(path, column):
 
 
 def startup(commands, repeats):
-    """Median wall time of each (command, stdin text), run in interleaved rounds: on a shared
-    machine the background load drifts. Timing each command's runs back to back put the default
-    model 0.28 s over the floor on a machine where interleaved rounds put it 0.11 s over."""
+    """Wall times of each (command, stdin text), run in interleaved rounds: on a shared machine
+    the background load drifts. Timing each command's runs back to back put the default model
+    0.28 s over the floor on a machine where interleaved rounds put it 0.11 s over. Returns each
+    command's list of times, round by round."""
     times = {name: [] for name in commands}
     for _ in range(repeats):
         for name, (command, stdin_text) in commands.items():
@@ -44,7 +45,14 @@ def startup(commands, repeats):
             subprocess.run(command, input=stdin_text, text=True, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, check=True)
             times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
+    return times
+
+
+def over_floor(times, floor):
+    """The median of a command's time minus the floor's in the same round: a slow period of the
+    machine slows both, where the difference of the two medians could take them from different
+    periods."""
+    return statistics.median(t - f for t, f in zip(times, floor))
 
 
 def latency(command, sentences, warmup=50):
@@ -186,12 +194,13 @@ def main():
         commands[name] = ([f"{args.bin}/senti-predict", "--model", systems[name]["model"]],
                           "fine film\n")
     commands["fastText"] = (["fasttext", "predict", f"{work}/ft.bin", "-"], "fine film\n")
-    medians = startup(commands, 11)
+    times = startup(commands, 21)
+    medians = {name: statistics.median(values) for name, values in times.items()}
     floor = medians["floor"]
-    results["startup"] = {"torch_floor_seconds": floor}
+    results["startup"] = {"torch_floor_seconds": floor, "rounds": len(times["floor"])}
     for name in senti_models:
         systems[name]["startup_seconds"] = medians[name]
-        systems[name]["startup_over_floor_seconds"] = medians[name] - floor
+        systems[name]["startup_over_floor_seconds"] = over_floor(times[name], times["floor"])
     systems["fastText"]["startup_seconds"] = medians["fastText"]
 
     # --- prediction throughput (start-up subtracted) ---
@@ -264,6 +273,10 @@ def main():
     for name in senti_models:
         print(f"{name} / fastText prediction sentences/s: "
               f"{systems[name]['predict_sentences_per_second'] / fasttext_rate:.2f}x")
+    for name in senti_models:
+        print(f"{name} start-up over the floor: "
+              f"{systems[name]['startup_over_floor_seconds']:+.3f} s (median of "
+              f"{results['startup']['rounds']} rounds' differences)")
     print(f"results written to {args.out}")
 
 
