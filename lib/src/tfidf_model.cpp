@@ -28,16 +28,14 @@ class RowCounter {
     size_t capacity = 64;
     while (capacity < 2 * buckets.size()) capacity *= 2;
     if (slots_.size() < capacity) slots_.assign(capacity, Slot{});
-    const size_t mask = capacity - 1;
-    mask_ = mask;
+    mask_ = capacity - 1;
     rows_.clear();
     // Gathering every row first lets the index's cache misses overlap.
     gathered_.resize(buckets.size());
     for (size_t i = 0; i < buckets.size(); ++i) gathered_[i] = index.row(buckets[i]);
     for (const int32_t row : gathered_) {
       if (row < 0) continue;
-      size_t slot = (static_cast<uint32_t>(row) * 0x9E3779B1u) & mask;
-      while (slots_[slot].row != row && slots_[slot].row >= 0) slot = (slot + 1) & mask;
+      const size_t slot = slot_of(row);
       if (slots_[slot].row < 0) {
         slots_[slot] = {row, 0};
         rows_.push_back(slot);
@@ -51,8 +49,7 @@ class RowCounter {
   // The row of the counted block's n-gram k (-1 for none), and how often `row` occurs in it.
   int32_t row_of_ngram(size_t k) const { return gathered_[k]; }
   int32_t occurrences_of(int32_t row) const {
-    size_t slot = (static_cast<uint32_t>(row) * 0x9E3779B1u) & mask_;
-    while (slots_[slot].row != row && slots_[slot].row >= 0) slot = (slot + 1) & mask_;
+    const size_t slot = slot_of(row);
     return slots_[slot].row == row ? slots_[slot].count : 0;
   }
   // Empties the used slots for the next count().
@@ -65,6 +62,12 @@ class RowCounter {
   struct Slot {
     int32_t row = -1, count = 0;
   };
+  // The slot that holds `row`, or the empty one where it would go (linear probing).
+  size_t slot_of(int32_t row) const {
+    size_t slot = (static_cast<uint32_t>(row) * 0x9E3779B1u) & mask_;
+    while (slots_[slot].row != row && slots_[slot].row >= 0) slot = (slot + 1) & mask_;
+    return slot;
+  }
   std::vector<Slot> slots_;
   std::vector<size_t> rows_;       // used slots, in order of first occurrence
   std::vector<int32_t> gathered_;  // the row of each bucket, -1 for none
