@@ -87,5 +87,27 @@ TEST_CASE("ngram features: spans say where each n-gram came from", "[ngram]") {
   CHECK(out.words == ngrams(text).words);
   CHECK(out.chars == ngrams(text).chars);
   CHECK(ngrams(text).word_spans.empty());
-  CHECK(ngrams(text).chunks.empty());
+  CHECK(ngrams(text).char_spans.empty());
+  CHECK(ngrams(text).chunks.size() == 3);
+}
+
+TEST_CASE("ngram features: words alone, then each chunk's character n-grams", "[ngram]") {
+  for (const std::string text : {"Not GOOD,  bad", "", "  caf\xC3\xA9 au lait\t!", "x"}) {
+    INFO("'" << text << "'");
+    const auto all = ngrams(text);
+    senti::HashedNgrams words;
+    senti::hash_words(text, kBuckets, words);
+    CHECK(words.words == all.words);
+    CHECK(words.chars.empty());
+    REQUIRE(words.chunks.size() == all.chunks.size());
+    CHECK(words.lowered.size() == text.size());
+    // The chunks' n-grams one after the other are the text's.
+    std::vector<uint32_t> chars;
+    for (const auto chunk : words.chunks) {
+      senti::append_chunk_ngrams(
+          std::string_view(words.lowered).substr(chunk.begin, chunk.end - chunk.begin), kBuckets,
+          chars);
+    }
+    CHECK(chars == all.chars);
+  }
 }

@@ -150,6 +150,44 @@ TEST_CASE("tfidf model: evidence per word adds up to the model's score", "[tfidf
   CHECK_THROWS_WITH(model->evidence("fine", 2), Catch::Contains("class 2"));
 }
 
+TEST_CASE("tfidf model: a chunk cache changes nothing but speed", "[tfidf]") {
+  const auto train = sample_rows("train.csv");
+  const auto model = senti::fit_tfidf_model(train.texts, train.labels, 2, {});
+  auto texts = sample_rows("test.csv").texts;
+  const std::string long_chunk(70, 'x');  // longer than the cache keeps
+  for (const char* text :
+       {"", "   ", "GREAT great gReAt", "caf\xC3\xA9 \xFF\x80 ok", "the the the the soup"}) {
+    texts.emplace_back(text);
+  }
+  texts.push_back("a " + long_chunk + " plot " + long_chunk);
+  senti::TfidfChunkCache cache;
+  // Filling the cache, then reading from it: probabilities and evidence as without one.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& text : texts) {
+      INFO("pass " << pass << ": '" << text << "'");
+      std::vector<float> cached(2), plain(2);
+      senti::ClassEvidence cached_evidence, plain_evidence;
+      model->probabilities(text, cached.data(), &cached_evidence, &cache);
+      model->probabilities(text, plain.data(), &plain_evidence);
+      CHECK(cached == plain);
+      CHECK(cached_evidence.chunks == plain_evidence.chunks);
+      CHECK(cached_evidence.values == plain_evidence.values);
+      model->probabilities(text, cached.data(), nullptr, &cache);
+      CHECK(cached == plain);
+    }
+  }
+  CHECK(cache.size() > 0);
+  // Another model's rows are not this one's: a cache used by one model is emptied by the next.
+  const std::vector<std::string> other_texts = {"great film", "awful film", "fine soup"};
+  const auto other = senti::fit_tfidf_model(other_texts, {1, 0, 1}, 2, {});
+  for (const auto& text : texts) {
+    std::vector<float> cached(2), plain(2);
+    other->probabilities(text, cached.data(), nullptr, &cache);
+    other->probabilities(text, plain.data());
+    CHECK(cached == plain);
+  }
+}
+
 TEST_CASE("tfidf model: the share in the mix is chosen by validation loss", "[tfidf]") {
   const std::vector<int64_t> gold = {0, 1, 1, 0};
   const auto right = torch::tensor({0.9f, 0.1f, 0.2f, 0.8f, 0.1f, 0.9f, 0.7f, 0.3f}).view({4, 2});

@@ -41,17 +41,16 @@ size_t characters(std::string_view bytes) {
 
 }  // namespace
 
-void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out, bool with_spans) {
+void hash_words(std::string_view text, uint32_t buckets, HashedNgrams& out, bool with_spans) {
   out.words.clear();
   out.chars.clear();
   out.chunks.clear();
   out.word_spans.clear();
   out.char_spans.clear();
   // Buffers kept between calls: allocating them was a tenth of the time on short texts.
-  thread_local std::string lowered, pair, padded;
+  thread_local std::string pair;
   thread_local std::vector<std::string_view> words;
-  thread_local std::vector<size_t>
-      starts;  // byte offset of each character of `padded`, then its size
+  std::string& lowered = out.lowered;
   lowered.assign(text);
   for (auto& c : lowered) c = ascii_lower(c);
 
@@ -83,7 +82,7 @@ void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out, boo
     }
   }
 
-  // Character 2-5-grams of each whitespace-separated chunk, padded: " chunk ".
+  // Chunks: runs of bytes other than whitespace.
   for (size_t i = 0; i < lowered.size();) {
     if (is_space(static_cast<unsigned char>(lowered[i]))) {
       ++i;
@@ -91,28 +90,41 @@ void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out, boo
     }
     size_t end = i;
     while (end < lowered.size() && !is_space(static_cast<unsigned char>(lowered[end]))) ++end;
-    padded.assign(" ").append(lowered, i, end - i).append(" ");
-    const Span chunk{static_cast<uint32_t>(i), static_cast<uint32_t>(end)};
-    if (with_spans) out.chunks.push_back(chunk);
+    out.chunks.push_back(Span{static_cast<uint32_t>(i), static_cast<uint32_t>(end)});
     i = end;
-    starts.clear();
-    for (size_t b = 0; b < padded.size(); ++b) {
-      if (starts_character(padded[b])) starts.push_back(b);
-    }
-    const size_t length = starts.size();
-    starts.push_back(padded.size());
-    for (size_t n = 2; n <= 5; ++n) {
-      // scikit-learn's _char_wb_ngrams: the first n-gram always, then one per further offset.
-      const auto take = [&](size_t offset) {
-        const size_t last = std::min(offset + n, length);
-        out.chars.push_back(bucket_of(
-            'c', std::string_view(padded).substr(starts[offset], starts[last] - starts[offset]),
-            buckets));
-      };
-      take(0);
-      for (size_t offset = 1; offset + n <= length; ++offset) take(offset);
-      if (length <= n) break;  // a chunk this short counts once, not once per n
-    }
+  }
+}
+
+void append_chunk_ngrams(std::string_view chunk, uint32_t buckets, std::vector<uint32_t>& out) {
+  thread_local std::string padded;
+  thread_local std::vector<size_t>
+      starts;  // byte offset of each character of `padded`, then its size
+  padded.assign(" ").append(chunk).append(" ");
+  starts.clear();
+  for (size_t b = 0; b < padded.size(); ++b) {
+    if (starts_character(padded[b])) starts.push_back(b);
+  }
+  const size_t length = starts.size();
+  starts.push_back(padded.size());
+  for (size_t n = 2; n <= 5; ++n) {
+    // scikit-learn's _char_wb_ngrams: the first n-gram always, then one per further offset.
+    const auto take = [&](size_t offset) {
+      const size_t last = std::min(offset + n, length);
+      out.push_back(bucket_of(
+          'c', std::string_view(padded).substr(starts[offset], starts[last] - starts[offset]),
+          buckets));
+    };
+    take(0);
+    for (size_t offset = 1; offset + n <= length; ++offset) take(offset);
+    if (length <= n) break;  // a chunk this short counts once, not once per n
+  }
+}
+
+void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out, bool with_spans) {
+  hash_words(text, buckets, out, with_spans);
+  for (const Span chunk : out.chunks) {
+    append_chunk_ngrams(std::string_view(out.lowered).substr(chunk.begin, chunk.end - chunk.begin),
+                        buckets, out.chars);
     if (with_spans) out.char_spans.resize(out.chars.size(), chunk);  // this chunk's n-grams
   }
 }

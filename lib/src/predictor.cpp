@@ -55,6 +55,7 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
   std::lock_guard<std::mutex> lock(mutex_);
   c10::InferenceMode inference;
   while (caches_.size() < workers()) caches_.emplace_back(bundle_.tokenizer);
+  chunk_caches_.resize(std::max(chunk_caches_.size(), workers()));
   std::vector<Prediction> predictions(texts.size());
   std::vector<std::vector<int64_t>> encoded(texts.size());
   const auto& linear = bundle_.linear;
@@ -75,7 +76,8 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
           caches_[worker].encode_for_model(texts[i], bundle_.max_tokens, &predictions[i].truncated);
       if (linear.model) {
         linear.model->probabilities(texts[i], &linear_probabilities[i * classes],
-                                    explain_linear ? &linear_evidence[i] : nullptr);
+                                    explain_linear ? &linear_evidence[i] : nullptr,
+                                    &chunk_caches_[worker]);
       }
     }
     if (folded_) {

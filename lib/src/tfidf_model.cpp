@@ -4,6 +4,7 @@
 #include <torch/optim/lbfgs.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <iterator>
 #include <limits>
@@ -23,17 +24,15 @@ using Entry = std::pair<int32_t, float>;  // feature row, TF-IDF value
 // calls (sorting the buckets instead took half of a plain model's prediction time).
 class RowCounter {
  public:
-  // Counts the rows of `buckets` that have one; rows() lists them in order of first occurrence.
-  void count(const std::vector<uint32_t>& buckets, const BucketIndex& index) {
+  // Counts `rows`, skipping -1 (an n-gram without a row); row(i) lists them in order of first
+  // occurrence.
+  void count(const std::vector<int32_t>& rows) {
     size_t capacity = 64;
-    while (capacity < 2 * buckets.size()) capacity *= 2;
+    while (capacity < 2 * rows.size()) capacity *= 2;
     if (slots_.size() < capacity) slots_.assign(capacity, Slot{});
     mask_ = capacity - 1;
     rows_.clear();
-    // Gathering every row first lets the index's cache misses overlap.
-    gathered_.resize(buckets.size());
-    for (size_t i = 0; i < buckets.size(); ++i) gathered_[i] = index.row(buckets[i]);
-    for (const int32_t row : gathered_) {
+    for (const int32_t row : rows) {
       if (row < 0) continue;
       const size_t slot = slot_of(row);
       if (slots_[slot].row < 0) {
@@ -46,8 +45,7 @@ class RowCounter {
   size_t size() const { return rows_.size(); }
   int32_t row(size_t i) const { return slots_[rows_[i]].row; }
   int32_t occurrences(size_t i) const { return slots_[rows_[i]].count; }
-  // The row of the counted block's n-gram k (-1 for none), and how often `row` occurs in it.
-  int32_t row_of_ngram(size_t k) const { return gathered_[k]; }
+  // How often `row` occurs in the counted block.
   int32_t occurrences_of(int32_t row) const {
     const size_t slot = slot_of(row);
     return slots_[slot].row == row ? slots_[slot].count : 0;
@@ -69,29 +67,47 @@ class RowCounter {
     return slot;
   }
   std::vector<Slot> slots_;
-  std::vector<size_t> rows_;       // used slots, in order of first occurrence
-  std::vector<int32_t> gathered_;  // the row of each bucket, -1 for none
-  size_t mask_ = 0;                // the last count()'s table size, less one
+  std::vector<size_t> rows_;  // used slots, in order of first occurrence
+  size_t mask_ = 0;           // the last count()'s table size, less one
 };
+
+// The row of each bucket, -1 for none, into `rows`. Looking every row up before using any lets
+// the index's cache misses overlap.
+void rows_of(const std::vector<uint32_t>& buckets, const BucketIndex& index,
+             std::vector<int32_t>& rows) {
+  rows.resize(buckets.size());
+  for (size_t i = 0; i < buckets.size(); ++i) rows[i] = index.row(buckets[i]);
+}
 
 // Sublinear tf (1 + ln count) times idf: a feature's value before the L2 normalisation.
 float tfidf_value(int32_t occurrences, float inverse_df) {
+  // Most n-grams occur once in a text, where ln 1 = 0 exactly: no call to log.
+  if (occurrences == 1) return inverse_df;
   return (1.0f + std::log(static_cast<float>(occurrences))) * inverse_df;
 }
 
-// Appends the L2-normalised TF-IDF entries of one block of hashed n-grams to `out`: sublinear
-// tf (1 + ln count) times idf; n-grams without a row are left out. Returns the normalisation's
-// scale (0 when no n-gram has a row); `counter` keeps the block's counts until cleared.
-float append_block(const std::vector<uint32_t>& buckets, const BucketIndex& index, const float* idf,
+// Appends the L2-normalised TF-IDF entries of one block of n-grams, given by their feature rows
+// (-1: none, left out), to `out`: sublinear tf (1 + ln count) times idf, row r's idf being
+// idf[r * stride]. Returns the normalisation's scale (0 when no n-gram has a row); `counter` keeps
+// the block's counts until cleared.
+float append_block(const std::vector<int32_t>& rows, const float* idf, size_t stride,
                    RowCounter& counter, std::vector<Entry>& out) {
-  counter.count(buckets, index);
+  counter.count(rows);
   const size_t first = out.size();
-  double norm = 0.0;
+  // The rows' idf values are scattered over megabytes: asking for all of them first lets their
+  // cache misses overlap instead of waiting for each in turn.
+  for (size_t i = 0; i < counter.size(); ++i) {
+    __builtin_prefetch(idf + static_cast<size_t>(counter.row(i)) * stride, 0, 1);
+  }
   for (size_t i = 0; i < counter.size(); ++i) {
     const int32_t row = counter.row(i);
-    const float value = tfidf_value(counter.occurrences(i), idf[static_cast<size_t>(row)]);
-    out.emplace_back(row, value);
-    norm += static_cast<double>(value) * value;
+    out.emplace_back(row,
+                     tfidf_value(counter.occurrences(i), idf[static_cast<size_t>(row) * stride]));
+  }
+  // Summed apart from the logarithms above, so that the sum stays in a register.
+  double norm = 0.0;
+  for (size_t i = first; i < out.size(); ++i) {
+    norm += static_cast<double>(out[i].second) * out[i].second;
   }
   if (norm <= 0.0) return 0.0f;
   const auto scale = static_cast<float>(1.0 / std::sqrt(norm));
@@ -163,11 +179,13 @@ double loss_and_gradient(const SparseRows& x, const std::vector<int64_t>& labels
 }
 
 void tfidf_entries(std::string_view text, const BucketIndex& index, const float* idf,
-                   HashedNgrams& scratch, RowCounter& counter, std::vector<Entry>& out) {
+                   HashedNgrams& scratch, RowCounter& counter, std::vector<int32_t>& rows,
+                   std::vector<Entry>& out) {
   out.clear();
   hash_ngrams(text, index.num_buckets(), scratch);
   for (const auto* block : {&scratch.words, &scratch.chars}) {
-    append_block(*block, index, idf, counter, out);
+    rows_of(*block, index, rows);
+    append_block(rows, idf, /*stride=*/1, counter, out);
     counter.clear();
   }
 }
@@ -203,6 +221,18 @@ void TfidfModelImpl::index() {
   bias = bias.contiguous();
   index_ = BucketIndex(static_cast<uint32_t>(num_buckets_), buckets.data_ptr<int64_t>(),
                        static_cast<size_t>(features_));
+  // Each row's idf and weights side by side: scoring a row then reads one cache line, not two.
+  const auto classes = static_cast<size_t>(classes_);
+  packed_.resize(static_cast<size_t>(features_) * (classes + 1));
+  const auto* inverse_df = idf.data_ptr<float>();
+  const auto* w = weight.data_ptr<float>();
+  for (size_t row = 0; row < static_cast<size_t>(features_); ++row) {
+    float* packed = &packed_[row * (classes + 1)];
+    packed[0] = inverse_df[row];
+    std::copy(w + row * classes, w + (row + 1) * classes, packed + 1);
+  }
+  static std::atomic<uint64_t> next_id{1};
+  id_ = next_id.fetch_add(1);
 }
 
 std::vector<Evidence> ClassEvidence::take(int64_t label) {
@@ -213,17 +243,53 @@ std::vector<Evidence> ClassEvidence::take(int64_t label) {
   return out;
 }
 
-void TfidfModelImpl::probabilities(std::string_view text, float* out,
-                                   ClassEvidence* evidence) const {
+void TfidfModelImpl::chunk_rows(std::string_view chunk, TfidfChunkCache* cache,
+                                std::vector<int32_t>& rows) const {
+  const auto compute = [this](std::string_view key, std::vector<int32_t>& out) {
+    thread_local std::vector<uint32_t> buckets;
+    buckets.clear();
+    append_chunk_ngrams(key, index_.num_buckets(), buckets);
+    for (const uint32_t bucket : buckets) {
+      const int32_t row = index_.row(bucket);
+      if (row >= 0) out.push_back(row);
+    }
+  };
+  if (cache == nullptr || chunk.size() > kMaxCachedChunkBytes) {
+    compute(chunk, rows);
+    return;
+  }
+  const auto cached = cache->rows_.find_or_add(chunk, compute);
+  rows.insert(rows.end(), cached.data, cached.data + cached.size);
+}
+
+void TfidfModelImpl::probabilities(std::string_view text, float* out, ClassEvidence* evidence,
+                                   TfidfChunkCache* cache) const {
   thread_local HashedNgrams scratch;
   thread_local RowCounter counter;
   thread_local std::vector<Entry> entries;
-  thread_local std::vector<int32_t> chunk_at;  // byte -> its chunk
+  thread_local std::vector<int32_t> word_rows, char_rows;
+  thread_local std::vector<int32_t> char_chunk;  // per entry of char_rows: its chunk
+  thread_local std::vector<int32_t> chunk_at;    // byte -> its chunk
   const auto classes = static_cast<size_t>(classes_);
-  const auto* w = weight.data_ptr<float>();
-  const auto* inverse_df = idf.data_ptr<float>();
+  const size_t stride = classes + 1;
+  const float* inverse_df = packed_.data();  // row r's idf: inverse_df[r * stride]
+  const float* w = packed_.data() + 1;       // row r's weights: w + r * stride
+  if (cache != nullptr && cache->model_ != id_) {
+    cache->rows_.clear();
+    cache->model_ = id_;
+  }
   entries.clear();
-  hash_ngrams(text, index_.num_buckets(), scratch, /*with_spans=*/evidence != nullptr);
+  hash_words(text, index_.num_buckets(), scratch, /*with_spans=*/evidence != nullptr);
+  rows_of(scratch.words, index_, word_rows);
+  // A chunk's character n-grams, and so their rows, are the same wherever it occurs.
+  char_rows.clear();
+  char_chunk.clear();
+  for (size_t k = 0; k < scratch.chunks.size(); ++k) {
+    const Span chunk = scratch.chunks[k];
+    chunk_rows(std::string_view(scratch.lowered).substr(chunk.begin, chunk.end - chunk.begin),
+               cache, char_rows);
+    if (evidence != nullptr) char_chunk.resize(char_rows.size(), static_cast<int32_t>(k));
+  }
   if (evidence != nullptr) {
     evidence->classes = classes_;
     evidence->chunks.clear();
@@ -236,24 +302,28 @@ void TfidfModelImpl::probabilities(std::string_view text, float* out,
     }
     evidence->values.assign(scratch.chunks.size() * classes, 0.0f);
   }
-  for (const auto& [buckets, spans] : {std::pair{&scratch.words, &scratch.word_spans},
-                                       std::pair{&scratch.chars, &scratch.char_spans}}) {
-    const float scale = append_block(*buckets, index_, inverse_df, counter, entries);
+  // The chunks n-gram k of a block came from: a word pair's first and last, else one chunk twice.
+  const auto word_chunks = [&](size_t k) {
+    const Span span = scratch.word_spans[k];
+    return std::pair{chunk_at[span.begin], chunk_at[span.end - 1]};
+  };
+  const auto char_chunks = [&](size_t k) { return std::pair{char_chunk[k], char_chunk[k]}; };
+  const auto score_block = [&](const std::vector<int32_t>& rows, const auto& chunks_of) {
+    const float scale = append_block(rows, inverse_df, stride, counter, entries);
     if (evidence != nullptr && scale > 0.0f) {
       // Each occurrence of an n-gram carries its share of the n-gram's value times the centred
       // weights, to its chunk (a word pair's: half to each of its two chunks).
-      for (size_t k = 0; k < buckets->size(); ++k) {
-        const int32_t row = counter.row_of_ngram(k);
+      for (size_t k = 0; k < rows.size(); ++k) {
+        const int32_t row = rows[k];
         if (row < 0) continue;
         const int32_t count = counter.occurrences_of(row);
-        const float each = tfidf_value(count, inverse_df[static_cast<size_t>(row)]) * scale /
-                           static_cast<float>(count);
-        const float* row_weights = w + static_cast<size_t>(row) * classes;
+        const float each = tfidf_value(count, inverse_df[static_cast<size_t>(row) * stride]) *
+                           scale / static_cast<float>(count);
+        const float* row_weights = w + static_cast<size_t>(row) * stride;
         float mean = 0.0f;
         for (size_t c = 0; c < classes; ++c) mean += row_weights[c];
         mean /= static_cast<float>(classes);
-        const Span span = (*spans)[k];
-        const int32_t from = chunk_at[span.begin], to = chunk_at[span.end - 1];
+        const auto [from, to] = chunks_of(k);
         const float part = from == to ? each : 0.5f * each;
         for (const int32_t chunk : {from, to}) {
           float* values = &evidence->values[static_cast<size_t>(chunk) * classes];
@@ -263,12 +333,14 @@ void TfidfModelImpl::probabilities(std::string_view text, float* out,
       }
     }
     counter.clear();
-  }
+  };
+  score_block(word_rows, word_chunks);
+  score_block(char_rows, char_chunks);
   const auto* b = bias.data_ptr<float>();
   std::copy(b, b + classes_, out);
   for (const auto& [row, value] : entries) {
-    const float* row_weights = w + static_cast<int64_t>(row) * classes_;
-    for (int64_t c = 0; c < classes_; ++c) out[c] += value * row_weights[c];
+    const float* row_weights = w + static_cast<size_t>(row) * stride;
+    for (size_t c = 0; c < classes; ++c) out[c] += value * row_weights[c];
   }
   softmax_in_place(out, classes);
 }
@@ -330,10 +402,11 @@ TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,
   matrix.columns.reserve(entries_total);
   matrix.values.reserve(entries_total);
   RowCounter counter;
+  std::vector<int32_t> rows;
   std::vector<Entry> entries;
   for (const auto& text : texts) {
     matrix.offsets.push_back(static_cast<int64_t>(matrix.columns.size()));
-    tfidf_entries(text, index, idf.data(), scratch, counter, entries);
+    tfidf_entries(text, index, idf.data(), scratch, counter, rows, entries);
     for (const auto& [row, value] : entries) {
       matrix.columns.push_back(row);
       matrix.values.push_back(value);

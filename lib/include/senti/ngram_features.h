@@ -6,6 +6,7 @@
 // every byte of a multi-byte UTF-8 character counts as a word character.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,9 +21,10 @@ struct Span {
 /// that occurs twice appears twice.
 struct HashedNgrams {
   std::vector<uint32_t> words;  ///< word unigrams and bigrams
-  std::vector<uint32_t> chars;  ///< character 2-5-grams of each space-padded word
-  // Filled only when hash_ngrams is asked for spans (explanations):
-  std::vector<Span> chunks;      ///< the text's whitespace-separated chunks, in order
+  std::vector<uint32_t> chars;  ///< character 2-5-grams of each space-padded chunk
+  std::vector<Span> chunks;     ///< the text's whitespace-separated chunks, in order
+  std::string lowered;          ///< the text with ASCII letters lower-cased, byte for byte
+  // Filled only when asked for spans (explanations):
   std::vector<Span> word_spans;  ///< per entry of `words`: its bytes (a pair's: both words)
   std::vector<Span> char_spans;  ///< per entry of `chars`: the chunk it was taken from
 };
@@ -36,5 +38,15 @@ struct HashedNgrams {
 /// chunk of at most n characters gives itself once, at the first such n (scikit-learn's char_wb).
 void hash_ngrams(std::string_view text, uint32_t buckets, HashedNgrams& out,
                  bool with_spans = false);
+
+/// hash_ngrams() without the character n-grams: words, chunks, `lowered` and, when `with_spans`,
+/// word spans; `chars` and `char_spans` are left empty. The character n-grams of the chunks are
+/// then append_chunk_ngrams() of each chunk's lowered bytes, in order.
+void hash_words(std::string_view text, uint32_t buckets, HashedNgrams& out,
+                bool with_spans = false);
+
+/// Appends the character 2-5-gram buckets of one chunk (its lower-cased bytes, no whitespace;
+/// hash_ngrams() describes them) to `out`: a function of the chunk alone, so it can be cached.
+void append_chunk_ngrams(std::string_view chunk, uint32_t buckets, std::vector<uint32_t>& out);
 
 }  // namespace senti

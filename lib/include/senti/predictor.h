@@ -57,10 +57,11 @@ class Predictor {
   void fill_tokens(const std::vector<int64_t>& ids, Prediction& prediction) const;
 
   ModelBundle bundle_;
-  std::unique_ptr<const FoldedBagModel> folded_;      ///< set when the model has no encoder
-  std::unique_ptr<const FoldedGruModel> folded_gru_;  ///< set for a GRU model it applies to
-  mutable std::mutex mutex_;                          ///< one predict() at a time (caches_)
-  mutable std::vector<WordCache> caches_;             ///< one per LibTorch thread
+  std::unique_ptr<const FoldedBagModel> folded_;       ///< set when the model has no encoder
+  std::unique_ptr<const FoldedGruModel> folded_gru_;   ///< set for a GRU model it applies to
+  mutable std::mutex mutex_;                           ///< one predict() at a time (the caches)
+  mutable std::vector<WordCache> caches_;              ///< one per LibTorch thread
+  mutable std::vector<TfidfChunkCache> chunk_caches_;  ///< one per LibTorch thread
 };
 
 }  // namespace senti

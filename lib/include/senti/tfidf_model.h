@@ -14,6 +14,7 @@
 #include "senti/bucket_index.h"
 #include "senti/evidence.h"
 #include "senti/options.h"
+#include "senti/span_cache.h"
 
 namespace senti {
 
@@ -28,6 +29,23 @@ struct ClassEvidence {
   std::vector<Evidence> take(int64_t label);
 };
 
+/// What TfidfModelImpl::probabilities() can remember between calls: the feature rows of the
+/// character n-grams of each distinct chunk (word) it has seen, which are the same wherever the
+/// chunk occurs, so that a chunk is hashed and looked up once instead of at every occurrence.
+/// Bounded (it starts over when full). Not thread-safe: one per thread. It belongs to the model
+/// that used it last; another model empties it first.
+class TfidfChunkCache {
+ public:
+  explicit TfidfChunkCache(size_t max_chunks = 1 << 16) : rows_(max_chunks) {}
+  /// Chunks held now.
+  size_t size() const { return rows_.size(); }
+
+ private:
+  friend class TfidfModelImpl;
+  SpanCache<int32_t> rows_;
+  uint64_t model_ = 0;  // TfidfModelImpl::id_ of the model whose rows these are
+};
+
 /// The fitted model: only buckets seen in training have a row. `buckets`, `idf` and `weight` are
 /// registered buffers, so the module saves and loads with torch::save/torch::load.
 class TfidfModelImpl : public torch::nn::Module {
@@ -36,11 +54,14 @@ class TfidfModelImpl : public torch::nn::Module {
   /// shape is out of range.
   TfidfModelImpl(int64_t num_buckets, int64_t features, int64_t classes);
 
-  /// Rebuilds the bucket -> row index from `buckets`; call after torch::load.
+  /// Rebuilds the bucket -> row index from `buckets`, and the scoring tables from `idf` and
+  /// `weight`; call after torch::load or after changing them.
   void index();
   /// Class probabilities of one text into `out` (classes() floats), and when `evidence` is given
-  /// the evidence for every class in the same pass (see evidence()). Safe from several threads.
-  void probabilities(std::string_view text, float* out, ClassEvidence* evidence = nullptr) const;
+  /// the evidence for every class in the same pass (see evidence()). Safe from several threads,
+  /// each with its own `cache` (or none); the cache changes speed, not results.
+  void probabilities(std::string_view text, float* out, ClassEvidence* evidence = nullptr,
+                     TfidfChunkCache* cache = nullptr) const;
   /// What each whitespace-separated chunk of `text` adds to class `label`'s logit, centred over
   /// the classes (weight of `label` minus the mean weight; a softmax does not see a shift shared
   /// by all classes). Each n-gram's TF-IDF value times that weight is shared equally between its
@@ -58,8 +79,16 @@ class TfidfModelImpl : public torch::nn::Module {
   torch::Tensor bias;     ///< float [classes]
 
  private:
+  // Longer chunks (URLs, runs of punctuation) are rare and would crowd the cache.
+  static constexpr size_t kMaxCachedChunkBytes = 64;
+
+  /// Appends the rows of `chunk`'s character n-grams that have one (chunk: lower-cased bytes).
+  void chunk_rows(std::string_view chunk, TfidfChunkCache* cache, std::vector<int32_t>& rows) const;
+
   int64_t num_buckets_, features_, classes_;
-  BucketIndex index_;  ///< the row of each bucket seen in training
+  BucketIndex index_;          ///< the row of each bucket seen in training
+  uint64_t id_ = 0;            ///< set anew by each index(): tells caches which rows they hold
+  std::vector<float> packed_;  ///< [features][1 + classes]: each row's idf, then its weights
 };
 TORCH_MODULE(TfidfModel);
 

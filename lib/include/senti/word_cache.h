@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "senti/span_cache.h"
 #include "senti/tokenizer.h"
 
 namespace senti {
@@ -33,30 +34,14 @@ class WordCache {
                                         bool* truncated = nullptr);
 
   /// Words held now.
-  size_t size() const { return words_; }
+  size_t size() const { return words_.size(); }
 
  private:
   // Appends the pieces of `text` word by word; false when `text` must go to SentencePiece whole.
   bool encode_words(std::string_view text, std::vector<int64_t>& ids);
 
-  // Open addressing with linear probing: a word's slot holds its hash, where its bytes are in
-  // keys_ and where its pieces are in pieces_. hash == 0 marks an empty slot.
-  struct Slot {
-    uint64_t hash = 0;
-    uint32_t key_begin = 0, key_size = 0;
-    uint32_t pieces_begin = 0, pieces_size = 0;
-  };
-  const Slot& find_or_add(std::string_view word);
-  size_t free_slot(uint64_t hash) const;
-  void grow();
-  void clear();
-
   Tokenizer tokenizer_;
-  size_t max_words_;
-  size_t words_ = 0;
-  std::vector<Slot> slots_;      // a power of two, at least twice words_
-  std::string keys_;             // the bytes of every cached word, back to back
-  std::vector<int64_t> pieces_;  // the pieces of every cached word, back to back
+  SpanCache<int64_t> words_;  // each word's pieces
 };
 
 }  // namespace senti
