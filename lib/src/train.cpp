@@ -286,6 +286,69 @@ Resampler subword_resampler(const TrainingOptions& training, const Tokenizer& to
   };
 }
 
+// Sets up the process for training: OpenBLAS's kernels, the thread count (returned), the device
+// check and the seed.
+int64_t prepare_process(const TrainingOptions& training) {
+  if (const auto core = select_blas_kernels(); !core.empty()) {
+    spdlog::info(
+        "OpenBLAS does not know this CPU and chose its generic Prescott kernels; using its {} "
+        "kernels instead (OPENBLAS_CORETYPE overrides)",
+        core);
+  }
+  const int64_t threads = use_threads(training.threads);
+  if (training.device == "cuda" && !torch::cuda::is_available()) {
+    throw Error(
+        "--device cuda: this LibTorch build has no CUDA support or sees no GPU; use "
+        "--device cpu");
+  }
+  torch::manual_seed(training.seed);
+  return threads;
+}
+
+// What a checkpoint records of the run, with absolute paths so that --resume works from any
+// directory. When resuming, throws if the data is not what the checkpoint's run trained on.
+CheckpointRun describe_run(const TrainOptions& options, const LabelSet& labels,
+                           const std::pair<std::vector<Example>, std::vector<Example>>& rows,
+                           const std::optional<Checkpoint>& checkpoint) {
+  CheckpointRun run{options, labels.names(), fingerprint(rows.first, rows.second)};
+  run.options.data.path = std::filesystem::absolute(options.data.path).string();
+  if (!options.valid_path.empty()) {
+    run.options.valid_path = std::filesystem::absolute(options.valid_path).string();
+  }
+  if (checkpoint && (run.labels != checkpoint->run.labels ||
+                     run.data_fingerprint != checkpoint->run.data_fingerprint)) {
+    throw Error("--resume: the data (" + options.data.path +
+                ") is not what the interrupted run trained on; it changed since the checkpoint "
+                "was written, so start a new run");
+  }
+  return run;
+}
+
+// Ends a run that an interrupt stopped during training, saying how to continue it.
+[[noreturn]] void throw_interrupted(const TrainOptions& options, int64_t saved_epoch) {
+  const int signal = InterruptGuard::received();
+  throw Interrupted(
+      fmt::format("interrupted by {}; the checkpoint of epoch {} of {} is in {}; continue "
+                  "with: senti-train --resume {}",
+                  signal_name(signal), saved_epoch, options.training.epochs,
+                  checkpoint_dir(options.out), options.out),
+      signal);
+}
+
+// The run's last log line.
+void log_finished(const TrainingResult& result, bool validated, double seconds,
+                  const std::string& out) {
+  if (!validated) {
+    spdlog::info("trained {} epochs in {:.1f}s; model written to {}", result.history.size(),
+                 seconds, out);
+    return;
+  }
+  spdlog::info(
+      "best epoch {} of {}{}: validation accuracy {:.4f}; {:.1f}s in all; model written to {}",
+      result.best_epoch, result.history.size(), result.stopped_early ? " (stopped early)" : "",
+      result.best_valid_accuracy, seconds, out);
+}
+
 // config.json's "result" section.
 nlohmann::json result_section(const TrainingResult& result, bool resumed) {
   nlohmann::json section = {{"best_epoch", result.best_epoch},
@@ -305,19 +368,7 @@ void run_train(const TrainOptions& given) {
   auto resolved = resolve_run(given);
   const TrainOptions& options = resolved.first;
   const std::optional<Checkpoint>& checkpoint = resolved.second;
-  if (const auto core = select_blas_kernels(); !core.empty()) {
-    spdlog::info(
-        "OpenBLAS does not know this CPU and chose its generic Prescott kernels; using its {} "
-        "kernels instead (OPENBLAS_CORETYPE overrides)",
-        core);
-  }
-  const int64_t threads = use_threads(options.training.threads);
-  if (options.training.device == "cuda" && !torch::cuda::is_available()) {
-    throw Error(
-        "--device cuda: this LibTorch build has no CUDA support or sees no GPU; use "
-        "--device cpu");
-  }
-  torch::manual_seed(options.training.seed);
+  const int64_t threads = prepare_process(options.training);
   const auto started = std::chrono::steady_clock::now();
 
   const Dataset data = load_dataset(options.data);
@@ -325,18 +376,7 @@ void run_train(const TrainOptions& given) {
   const auto rows = split_rows(options, data);
   const std::vector<Example>& train_rows = rows.first;
   const std::vector<Example>& valid_rows = rows.second;
-  CheckpointRun run{options, labels.names(), fingerprint(train_rows, valid_rows)};
-  // Absolute paths, so that --resume works from any directory.
-  run.options.data.path = std::filesystem::absolute(options.data.path).string();
-  if (!options.valid_path.empty()) {
-    run.options.valid_path = std::filesystem::absolute(options.valid_path).string();
-  }
-  if (checkpoint && (run.labels != checkpoint->run.labels ||
-                     run.data_fingerprint != checkpoint->run.data_fingerprint)) {
-    throw Error("--resume: the data (" + options.data.path +
-                ") is not what the interrupted run trained on; it changed since the checkpoint "
-                "was written, so start a new run");
-  }
+  const CheckpointRun run = describe_run(options, labels, rows, checkpoint);
   spdlog::info("{} training rows ({}), {} validation rows, {} labels", train_rows.size(),
                label_counts(train_rows), valid_rows.size(), labels.size());
 
@@ -388,15 +428,7 @@ void run_train(const TrainOptions& given) {
   Progress progress(options.quiet ? Progress::Mode::kQuiet : Progress::Mode::kBar);
   const TrainingResult result = fit(model, train_set, valid_set, options.training, labels.size(),
                                     progress, hooks, resume ? &*resume : nullptr);
-  if (result.interrupted) {
-    const int signal = InterruptGuard::received();
-    throw Interrupted(
-        fmt::format("interrupted by {}; the checkpoint of epoch {} of {} is in {}; continue "
-                    "with: senti-train --resume {}",
-                    signal_name(signal), saved_epoch, options.training.epochs,
-                    checkpoint_dir(options.out), options.out),
-        signal);
-  }
+  if (result.interrupted) throw_interrupted(options, saved_epoch);
 
   const LinearPart linear = result.diverged.empty() ? fit_linear(options, texts, label_ids, labels,
                                                                  valid_rows, valid_set, model)
@@ -416,16 +448,7 @@ void run_train(const TrainOptions& given) {
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (valid_set.empty()) {
-    spdlog::info("trained {} epochs in {:.1f}s; model written to {}", result.history.size(),
-                 seconds, options.out);
-  } else {
-    spdlog::info(
-        "best epoch {} of {}{}: validation accuracy {:.4f}; {:.1f}s in all; model "
-        "written to {}",
-        result.best_epoch, result.history.size(), result.stopped_early ? " (stopped early)" : "",
-        result.best_valid_accuracy, seconds, options.out);
-  }
+  log_finished(result, !valid_set.empty(), seconds, options.out);
 }
 
 }  // namespace senti
