@@ -41,7 +41,11 @@ class SpanCache {
         return {values_.data() + slot.values_begin, slot.values_size};
       }
     }
-    if (keys_count_ >= max_keys_) clear();
+    // Offsets are 32-bit: a cache that nears that many bytes or values starts over too.
+    if (keys_count_ >= max_keys_ || keys_.size() + key.size() > kMaxOffset ||
+        values_.size() > kMaxOffset / 2) {
+      clear();
+    }
     if (2 * (keys_count_ + 1) > slots_.size()) grow();
     const size_t begin = values_.size();
     try {
@@ -71,6 +75,7 @@ class SpanCache {
 
  private:
   static constexpr size_t kFirstSlots = 1024;
+  static constexpr size_t kMaxOffset = UINT32_MAX;
 
   // hash == 0 marks an empty slot; the key's bytes are in keys_, its values in values_.
   struct Slot {
