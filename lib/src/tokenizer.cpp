@@ -144,9 +144,12 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts, const Tokenize
   const auto non_empty = static_cast<size_t>(
       std::count_if(texts.begin(), texts.end(), [](const auto& text) { return !text.empty(); }));
   if (sentences.size() < non_empty) {
-    spdlog::info("tokenizer: trained on {} of the {} texts, {:.1f} MiB: --tokenizer-bytes",
+    const size_t bytes = std::accumulate(sizes.begin(), sizes.end(), size_t{0});
+    spdlog::info("tokenizer: trained on {} of the {} texts, {}: --tokenizer-bytes",
                  sentences.size(), non_empty,
-                 std::accumulate(sizes.begin(), sizes.end(), 0.0) / (1 << 20));
+                 bytes >= (size_t{1} << 20)
+                     ? fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20))
+                     : fmt::format("{} bytes", bytes));
   }
 
   int64_t vocab_size = options.vocab_size;
