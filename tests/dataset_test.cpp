@@ -92,6 +92,43 @@ TEST_CASE("dataset: unknown or out-of-range columns name the flag and the column
   REQUIRE_THROWS_WITH(load_dataset(options), Catch::Contains("both name column 1"));
 }
 
+TEST_CASE("dataset: one text column for prediction, every row kept", "[dataset]") {
+  senti::test::TempDir dir;
+  const auto path = dir.write("t.csv",
+                              "id,body\n1,\"first, with a comma\"\n2,\"two\nlines\"\n3,\n4\n5,"
+                              "caf\xC3\xA9 \xFF\n");
+  auto options = options_for(path);
+  options.text_column = "BODY";
+  const auto column = senti::load_text_column(options);
+  CHECK(column.path == path);
+  CHECK(column.name == "body");
+  // Quoted fields keep their commas and line breaks; empty and missing fields stay, as empty
+  // texts; invalid UTF-8 is replaced.
+  CHECK(column.texts == std::vector<std::string>{"first, with a comma", "two\nlines", "", "",
+                                                 "caf\xC3\xA9 \xEF\xBF\xBD"});
+  CHECK(column.short_rows == 1);
+  options.text_column = "0";
+  CHECK(senti::load_text_column(options).texts.front() == "1");
+  // TSV by extension, or by --delimiter.
+  const auto tsv = dir.write("t.tsv", "label\ttext\n1\ta, b\n");
+  options = options_for(tsv);
+  options.text_column = "text";
+  CHECK(senti::load_text_column(options).texts == std::vector<std::string>{"a, b"});
+  const auto semicolons = dir.write("t.txt", "text;x\nfine;1\n");
+  options = options_for(semicolons);
+  options.text_column = "text";
+  options.delimiter = ";";
+  CHECK(senti::load_text_column(options).texts == std::vector<std::string>{"fine"});
+  // The column is required, and a wrong one names the flag and the columns.
+  options.text_column.clear();
+  REQUIRE_THROWS_WITH(senti::load_text_column(options),
+                      "--text-column: a column name or index is required");
+  options.text_column = "body";
+  REQUIRE_THROWS_WITH(
+      senti::load_text_column(options),
+      "--text-column: no column named 'body' in " + semicolons + " (columns: 0:'text', 1:'x')");
+}
+
 TEST_CASE("dataset: duplicate header names must be chosen by index", "[dataset]") {
   senti::test::TempDir dir;
   const auto path = dir.write("d.csv", "text,text,label\na,b,1\n");

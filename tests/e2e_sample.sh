@@ -46,6 +46,22 @@ printf 'The staff was wonderful and i loved it .\n\nThe battery broke after two 
 sed -n 1p "$WORK/pred.txt" | grep -q "^positive " || fail "first sentence not positive"
 sed -n 3p "$WORK/pred.txt" | grep -q "^negative " || fail "third sentence not negative"
 
+# Predict a column of a CSV file: one answer per row, in order, as for the same texts as lines.
+"$BIN/senti-predict" --model "$WORK/model" --input "$DATA/test.csv" --text-column review \
+  --format csv >"$WORK/column.csv" 2>"$WORK/column.err" || fail "predict --text-column failed"
+grep -q "predicting column 'review', 80 rows" "$WORK/column.err" || fail "--text-column log"
+python3 - "$DATA/test.csv" "$WORK/column.csv" >"$WORK/column.txt" <<'PY' || fail "--text-column rows"
+import csv, sys
+texts = [row["review"] for row in csv.DictReader(open(sys.argv[1]))]
+answers = list(csv.DictReader(open(sys.argv[2])))
+assert [a["text"] for a in answers] == texts, "texts differ"
+assert all(a["label"] in ("positive", "negative") for a in answers)
+print("\n".join(texts))
+PY
+"$BIN/senti-predict" --model "$WORK/model" --input "$WORK/column.txt" --format csv \
+  >"$WORK/lines.csv" || fail "predict lines"
+cmp -s "$WORK/column.csv" "$WORK/lines.csv" || fail "a column and the same lines predict differently"
+
 printf 'The pasta was terrible .\n' >"$WORK/in.txt"
 "$BIN/senti-predict" --model "$WORK/model" --input "$WORK/in.txt" --format json >"$WORK/pred.json"
 python3 - "$WORK/pred.json" "$WORK/model/config.json" <<'PY' || fail "JSON output"

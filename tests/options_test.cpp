@@ -78,6 +78,22 @@ TEST_CASE("options: predict and eval checks", "[options]") {
   predict.format = "json";
   predict.top_k = 0;
   REQUIRE_THROWS_WITH(predict.validate(), "--top-k: 0 is out of range [1, 100000]");
+  predict.top_k = 1;
+  // A column of a table needs the table, and a delimiter needs a table.
+  predict.text_column = "review";
+  REQUIRE_THROWS_WITH(predict.validate(),
+                      "--text-column reads a column of a CSV or TSV file: give --input");
+  predict.input_path = "reviews.csv";
+  predict.delimiter = "ab";
+  REQUIRE_THROWS_WITH(predict.validate(),
+                      "--delimiter: 'ab' must be a single character (or 'tab')");
+  predict.delimiter = "tab";
+  CHECK_NOTHROW(predict.validate());
+  CHECK(predict.table().resolved_delimiter() == '\t');
+  predict.text_column.clear();
+  REQUIRE_THROWS_WITH(
+      predict.validate(),
+      "--delimiter separates the fields of a CSV or TSV --input: give --text-column as well");
   senti::EvalOptions eval;
   eval.data.path = "d.csv";
   REQUIRE_THROWS_WITH(eval.validate(), "--model is required (a directory written by senti-train)");

@@ -14,12 +14,17 @@ std::string threads_help() {
                      std::max(1u, std::thread::hardware_concurrency()));
 }
 
+void add_delimiter_option(CLI::App& app, std::string& delimiter, const std::string& of_what) {
+  app.add_option(
+      "--delimiter", delimiter,
+      "field separator" + of_what + ", one character or 'tab' (default: from the file extension)");
+}
+
 void add_data_options(CLI::App& app, DataOptions& data, const std::string& what,
                       bool required = true) {
   app.add_option("--data", data.path, what + " (CSV, or TSV by .tsv extension)")
       ->required(required);
-  app.add_option("--delimiter", data.delimiter,
-                 "field separator, one character or 'tab' (default: from the file extension)");
+  add_delimiter_option(app, data.delimiter, "");
   app.add_option("--text-column", data.text_column,
                  "text column by name or 0-based index (default: the column with the longest "
                  "values)");
@@ -155,7 +160,12 @@ void add_predict_options(CLI::App& app, PredictOptions& options) {
   add_version(app);
   app.add_option("--model", options.model_dir, "model directory written by senti-train")
       ->required();
-  app.add_option("--input", options.input_path, "read texts from this file, one per line");
+  app.add_option("--input", options.input_path,
+                 "read texts from this file, one per line (or a column of it: --text-column)");
+  app.add_option("--text-column", options.text_column,
+                 "read --input as a CSV (TSV by .tsv extension) and predict this column, by "
+                 "name or 0-based index");
+  add_delimiter_option(app, options.delimiter, " of such a file");
   app.add_option("--format", options.format,
                  "output: text, json (one object per line), csv, or html (a page with each text "
                  "shaded by attention)");

@@ -264,6 +264,26 @@ Dataset load_dataset(const DataOptions& options) {
   return dataset;
 }
 
+TextColumn load_text_column(const DataOptions& options, const std::string& flag) {
+  options.validate("--input");
+  if (options.text_column.empty()) throw Error(flag + ": a column name or index is required");
+  const CsvTable table = read_csv(options.path, options.resolved_delimiter());
+  const size_t column = resolve_column(options.text_column, table.header, flag, options.path);
+  TextColumn out;
+  out.path = options.path;
+  out.name = table.header[column];
+  out.texts.reserve(table.records.size());
+  for (const auto& record : table.records) {
+    if (column >= record.fields.size()) {
+      ++out.short_rows;
+      out.texts.emplace_back();
+      continue;
+    }
+    out.texts.push_back(sanitize_utf8(record.fields[column]));
+  }
+  return out;
+}
+
 std::pair<std::vector<Example>, std::vector<Example>> stratified_split(
     const std::vector<Example>& examples, double held_out_fraction, uint64_t seed) {
   std::map<std::string, std::vector<size_t>> by_label;

@@ -13,11 +13,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <optional>
 
+#include "senti/ascii.h"
 #include "senti/blas.h"
 #include "senti/csv.h"
+#include "senti/dataset.h"
 #include "senti/error.h"
 #include "senti/html.h"
 #include "senti/log.h"
@@ -93,6 +97,14 @@ class LineReader {
   size_t scanned_ = 0;  // no newline in pending_ before this offset
   bool eof_ = false;
 };
+
+// Whether `path` is named like a CSV or TSV file.
+bool looks_like_table(const std::string& path) {
+  const auto dot = path.find_last_of('.');
+  if (dot == std::string::npos) return false;
+  const std::string extension = ascii_lower(std::string_view(path).substr(dot + 1));
+  return extension == "csv" || extension == "tsv" || extension == "tab";
+}
 
 bool is_blank(const std::string& text) {
   return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); });
@@ -292,8 +304,11 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
   options.validate();
   tune_allocator();
   select_blas_kernels();  // before the model loads: folding it multiplies matrices
+  // A table is read whole, before the model, so that a wrong column is reported at once.
+  std::optional<TextColumn> column;
+  if (!options.text_column.empty()) column = load_text_column(options.table());
   int fd = STDIN_FILENO;
-  if (!options.input_path.empty()) {
+  if (!options.input_path.empty() && !column) {
     fd = ::open(options.input_path.c_str(), O_RDONLY);
     if (fd < 0) {
       throw Error("--input: cannot open " + options.input_path + ": " + std::strerror(errno));
@@ -323,18 +338,14 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
     std::cerr << "\n> " << std::flush;
   }
 
-  LineReader reader(fd);
   bool warned_truncation = false;
-  std::vector<std::string> lines;
-  // A file or a busy pipe is read many batches at a time: the predictor sorts what it gets by
-  // length, so batches of similar lengths waste little work on padding (2x on SST-2's lines).
-  // A pipe that delivers lines one by one is still answered line by line.
-  const size_t limit = interactive ? 1 : static_cast<size_t>(options.batch_size) * 32;
   // LibTorch's thread pools are started only when more than one line arrives at once: starting
   // them costs about 0.05 s (their new threads spin while waiting for work), which a sentence
   // typed or piped alone would pay without gaining anything.
   bool threads_started = false;
-  while (reader.next_batch(lines, limit)) {
+  // Predicts `lines` and writes the answers in their order; blank ones get no label. False when
+  // the reader of the output went away.
+  const auto answer = [&](std::vector<std::string>& lines) {
     if (!threads_started && lines.size() > 1) {
       use_threads(options.threads);
       threads_started = true;
@@ -364,9 +375,42 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
       writer.write(lines[i], prediction);
     }
     out.flush();
-    if (!out) return;  // the reader went away
-    if (interactive) std::cerr << "> " << std::flush;
-    lines.clear();
+    return static_cast<bool>(out);
+  };
+
+  // A file or a busy pipe is read many batches at a time: the predictor sorts what it gets by
+  // length, so batches of similar lengths waste little work on padding (2x on SST-2's lines).
+  // A pipe that delivers lines one by one is still answered line by line.
+  const size_t limit = interactive ? 1 : static_cast<size_t>(options.batch_size) * 32;
+  std::vector<std::string> lines;
+  if (column) {
+    spdlog::info("{}: predicting column '{}', {} rows", column->path, column->name,
+                 column->texts.size());
+    if (column->short_rows > 0) {
+      spdlog::warn("{}: {} row(s) have no field for column '{}'; they get no label", column->path,
+                   column->short_rows, column->name);
+    }
+    auto& texts = column->texts;
+    for (size_t begin = 0; begin < texts.size(); begin += limit) {
+      const auto first = texts.begin() + static_cast<std::ptrdiff_t>(begin);
+      const auto last =
+          texts.begin() + static_cast<std::ptrdiff_t>(std::min(texts.size(), begin + limit));
+      lines.assign(std::make_move_iterator(first), std::make_move_iterator(last));
+      if (!answer(lines)) return;  // the reader went away
+    }
+  } else {
+    if (looks_like_table(options.input_path)) {
+      spdlog::warn(
+          "{} is read one line per text; to predict a column of a CSV or TSV file, name it "
+          "with --text-column",
+          options.input_path);
+    }
+    LineReader reader(fd);
+    while (reader.next_batch(lines, limit)) {
+      if (!answer(lines)) return;  // the reader went away
+      if (interactive) std::cerr << "> " << std::flush;
+      lines.clear();
+    }
   }
   writer.footer();
   out.flush();

@@ -32,6 +32,19 @@ struct Dataset {
 /// senti::Error naming the file, line, column or flag.
 Dataset load_dataset(const DataOptions& options);
 
+/// One column of texts read from a CSV/TSV file, for prediction.
+struct TextColumn {
+  std::string path;                ///< the file read
+  std::string name;                ///< the column's name in the header
+  std::vector<std::string> texts;  ///< one per data row, in file order, valid UTF-8; a row too
+                                   ///< short to have the column gives an empty text
+  int64_t short_rows = 0;          ///< rows without the column
+};
+
+/// Reads the column `options.text_column` (a name or 0-based index; required) of the delimited
+/// file `options.path`. Throws senti::Error naming the file, the flag or the column.
+TextColumn load_text_column(const DataOptions& options, const std::string& flag = "--text-column");
+
 /// Splits `examples` into (train, held out) so each label keeps its share in both; the same
 /// seed gives the same split. Every label with at least two rows has one in each part.
 std::pair<std::vector<Example>, std::vector<Example>> stratified_split(

@@ -94,6 +94,8 @@ struct EvalOptions {
 struct PredictOptions {
   std::string model_dir;        ///< trained model directory (--model)
   std::string input_path;       ///< read texts from this file, one per line; empty: stdin
+  std::string text_column;      ///< when set: --input is a CSV/TSV file, predict this column
+  std::string delimiter;        ///< that file's field separator; empty: from its extension
   std::string format = "text";  ///< text, json or csv
   int64_t top_k = 1;            ///< labels shown per text, >= 1
   bool all_scores = false;      ///< show every label's probability
@@ -102,6 +104,8 @@ struct PredictOptions {
   int64_t batch_size = 256;     ///< texts per forward pass when reading a file or pipe, >= 1
   int64_t threads = 0;          ///< CPU threads; 0: all cores
 
+  /// How --input is read when it is a table (--text-column).
+  DataOptions table() const;
   void validate() const;
 };
 
