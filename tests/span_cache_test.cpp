@@ -21,7 +21,7 @@ std::vector<int> as_vector(senti::SpanCache<int>::Values values) {
 }  // namespace
 
 TEST_CASE("span cache: computes each key once and returns its values", "[span_cache]") {
-  senti::SpanCache<int> cache(100);
+  senti::SpanCache<int> cache(100, 64);
   int computed = 0;
   const auto compute = [&](std::string_view key, std::vector<int>& out) {
     ++computed;
@@ -42,10 +42,20 @@ TEST_CASE("span cache: computes each key once and returns its values", "[span_ca
   CHECK(cache.size() == 4);
   CHECK(as_vector(cache.find_or_add("good", compute)) == expected);
   CHECK(computed == 4);
+  // A key over the byte limit gets its values every time, and is not kept.
+  senti::SpanCache<int> short_keys(100, 3);
+  std::vector<int> long_expected;
+  spell("long", long_expected);
+  for (int round = 0; round < 2; ++round) {
+    CHECK(as_vector(short_keys.find_or_add("long", compute)) == long_expected);
+    CHECK(as_vector(short_keys.find_or_add("abc", compute)) == std::vector<int>{3, 'a', 'b', 'c'});
+  }
+  CHECK(computed == 4 + 3);
+  CHECK(short_keys.size() == 1);
 }
 
 TEST_CASE("span cache: many keys, a full cache, a failing computation", "[span_cache]") {
-  senti::SpanCache<int> cache(5000);
+  senti::SpanCache<int> cache(5000, 64);
   const auto compute = [](std::string_view key, std::vector<int>& out) { spell(key, out); };
   // More keys than the first table holds: it grows and every key stays right.
   for (int round = 0; round < 2; ++round) {
@@ -58,7 +68,7 @@ TEST_CASE("span cache: many keys, a full cache, a failing computation", "[span_c
   }
   CHECK(cache.size() == 3000);
   // At its limit it starts over rather than grow.
-  senti::SpanCache<int> small(3);
+  senti::SpanCache<int> small(3, 64);
   for (const char* key : {"a", "b", "c"}) small.find_or_add(key, compute);
   CHECK(small.size() == 3);
   CHECK(as_vector(small.find_or_add("d", compute)) == std::vector<int>{1, 'd'});

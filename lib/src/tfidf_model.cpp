@@ -254,7 +254,7 @@ void TfidfModelImpl::chunk_rows(std::string_view chunk, TfidfChunkCache* cache,
       if (row >= 0) out.push_back(row);
     }
   };
-  if (cache == nullptr || chunk.size() > kMaxCachedChunkBytes) {
+  if (cache == nullptr) {
     compute(chunk, rows);
     return;
   }

@@ -11,7 +11,7 @@ constexpr size_t kMaxCachedWordBytes = 64;
 }  // namespace
 
 WordCache::WordCache(Tokenizer tokenizer, size_t max_words)
-    : tokenizer_(std::move(tokenizer)), words_(max_words) {}
+    : tokenizer_(std::move(tokenizer)), words_(max_words, kMaxCachedWordBytes) {}
 
 std::vector<int64_t> WordCache::encode_for_model(std::string_view text, int64_t max_tokens,
                                                  bool* truncated) {
@@ -31,7 +31,6 @@ bool WordCache::encode_words(std::string_view text, std::vector<int64_t>& ids) {
     return false;
   }
   ids.reserve(text.size() / 3 + 1);
-  std::vector<int64_t> uncached;
   for (size_t begin = 0; begin < text.size();) {
     if (text[begin] == ' ') {
       ++begin;
@@ -40,27 +39,17 @@ bool WordCache::encode_words(std::string_view text, std::vector<int64_t>& ids) {
     const size_t end = std::min(text.size(), text.find(' ', begin));
     const auto word = text.substr(begin, end - begin);
     begin = end;
-    const int64_t* first;
-    size_t count;
-    if (word.size() > kMaxCachedWordBytes) {
-      uncached = tokenizer_.encode(word);
-      first = uncached.data();
-      count = uncached.size();
-    } else {
-      const auto pieces =
-          words_.find_or_add(word, [&](std::string_view key, std::vector<int64_t>& out) {
-            const auto encoded = tokenizer_.encode(key);
-            out.insert(out.end(), encoded.begin(), encoded.end());
-          });
-      first = pieces.data;
-      count = pieces.size;
-    }
-    if (count == 0) continue;
+    const auto pieces =
+        words_.find_or_add(word, [&](std::string_view key, std::vector<int64_t>& out) {
+          const auto encoded = tokenizer_.encode(key);
+          out.insert(out.end(), encoded.begin(), encoded.end());
+        });
+    if (pieces.size == 0) continue;
     // SentencePiece merges neighbouring unknown pieces, also across words.
-    if (!ids.empty() && ids.back() == Tokenizer::kUnkId && first[0] == Tokenizer::kUnkId) {
+    if (!ids.empty() && ids.back() == Tokenizer::kUnkId && pieces.data[0] == Tokenizer::kUnkId) {
       return false;
     }
-    ids.insert(ids.end(), first, first + count);
+    ids.insert(ids.end(), pieces.data, pieces.data + pieces.size);
   }
   return !ids.empty();
 }

@@ -3,7 +3,8 @@
 // word instead of once per occurrence (a word's SentencePiece pieces, its character n-grams'
 // feature rows). Open addressing with linear probing over a table kept at most half full and
 // small while few keys are known, so that it stays in the processor's cache; when `max_keys` is
-// reached it starts over. Not thread-safe: one per thread.
+// reached it starts over. Keys longer than `max_key_bytes` (rare, and they would crowd the cache)
+// are computed every time and not kept. Not thread-safe: one per thread.
 
 #include <algorithm>
 #include <cstdint>
@@ -23,14 +24,20 @@ class SpanCache {
     size_t size = 0;
   };
 
-  /// A cache of at most `max_keys` keys (at least 1).
-  explicit SpanCache(size_t max_keys) : max_keys_(std::max<size_t>(1, max_keys)) {
+  /// A cache of at most `max_keys` keys (at least 1) of at most `max_key_bytes` bytes each.
+  SpanCache(size_t max_keys, size_t max_key_bytes)
+      : max_keys_(std::max<size_t>(1, max_keys)), max_key_bytes_(max_key_bytes) {
     slots_.resize(kFirstSlots);
   }
 
   /// The values of `key`; when it is not cached, `compute(key, out)` appends them to `out` first.
   template <typename Compute>
   Values find_or_add(std::string_view key, Compute&& compute) {
+    if (key.size() > max_key_bytes_) {
+      uncached_.clear();
+      compute(key, uncached_);
+      return {uncached_.data(), uncached_.size()};
+    }
     const uint64_t hash = std::hash<std::string_view>{}(key) | 1;
     const size_t mask = slots_.size() - 1;
     for (size_t index = hash & mask;; index = (index + 1) & mask) {
@@ -100,10 +107,12 @@ class SpanCache {
   }
 
   size_t max_keys_;
+  size_t max_key_bytes_;
   size_t keys_count_ = 0;
   std::vector<Slot> slots_;  // a power of two, at least twice keys_count_
   std::string keys_;         // every cached key's bytes, back to back
   std::vector<T> values_;    // every cached key's values, back to back
+  std::vector<T> uncached_;  // the values of the last key too long to keep
 };
 
 }  // namespace senti

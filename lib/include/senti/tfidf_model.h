@@ -36,7 +36,9 @@ struct ClassEvidence {
 /// that used it last; another model empties it first.
 class TfidfChunkCache {
  public:
-  explicit TfidfChunkCache(size_t max_chunks = 1 << 16) : rows_(max_chunks) {}
+  /// Chunks longer than `max_chunk_bytes` (URLs, runs of punctuation) are rare and not kept.
+  explicit TfidfChunkCache(size_t max_chunks = 1 << 16, size_t max_chunk_bytes = 64)
+      : rows_(max_chunks, max_chunk_bytes) {}
   /// Chunks held now.
   size_t size() const { return rows_.size(); }
 
@@ -79,9 +81,6 @@ class TfidfModelImpl : public torch::nn::Module {
   torch::Tensor bias;     ///< float [classes]
 
  private:
-  // Longer chunks (URLs, runs of punctuation) are rare and would crowd the cache.
-  static constexpr size_t kMaxCachedChunkBytes = 64;
-
   /// Appends the rows of `chunk`'s character n-grams that have one (chunk: lower-cased bytes).
   void chunk_rows(std::string_view chunk, TfidfChunkCache* cache, std::vector<int32_t>& rows) const;
 
