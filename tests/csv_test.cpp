@@ -60,6 +60,10 @@ TEST_CASE("csv: empty input and missing files are errors", "[csv]") {
   REQUIRE_THROWS_WITH(parse_csv("\n\n", ',', "e.csv"), Catch::Contains("file is empty"));
   REQUIRE_THROWS_WITH(senti::read_csv("/no/such/file.csv", ','),
                       "/no/such/file.csv: cannot open file for reading");
+  senti::test::TempDir dir;
+  const auto folder = dir.path().string();
+  REQUIRE_THROWS_WITH(senti::read_csv(folder, ','),
+                      folder + ": is a directory, not a CSV or TSV file");
 }
 
 TEST_CASE("csv: quotes inside an unquoted field are kept", "[csv]") {

@@ -1,5 +1,6 @@
 #include "senti/csv.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -94,9 +95,18 @@ CsvTable parse_csv(std::string_view content, char delimiter, const std::string& 
 }
 
 CsvTable read_csv(const std::string& path, char delimiter) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw Error(path + ": is a directory, not a CSV or TSV file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open file for reading");
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string content;
+  try {
+    content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure& failure) {
+    throw Error(path + ": read error (" + failure.what() + ")");
+  }
   if (in.bad()) throw Error(path + ": read error");
   return parse_csv(content, delimiter, path);
 }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -312,6 +313,11 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
     fd = ::open(options.input_path.c_str(), O_RDONLY);
     if (fd < 0) {
       throw Error("--input: cannot open " + options.input_path + ": " + std::strerror(errno));
+    }
+    struct stat status {};
+    if (::fstat(fd, &status) == 0 && S_ISDIR(status.st_mode)) {
+      ::close(fd);
+      throw Error("--input: " + options.input_path + " is a directory, not a file of texts");
     }
   }
   struct FdCloser {
