@@ -92,6 +92,23 @@ TEST_CASE("dataset: unknown or out-of-range columns name the flag and the column
   REQUIRE_THROWS_WITH(load_dataset(options), Catch::Contains("both name column 1"));
 }
 
+namespace {
+
+// Every text of `reader`, read in batches of `limit`.
+std::vector<std::string> read_all(senti::TextColumnReader& reader, size_t limit = 1000) {
+  std::vector<std::string> texts;
+  while (reader.next_batch(texts, limit)) {
+  }
+  return texts;
+}
+
+std::vector<std::string> read_all(const senti::DataOptions& options) {
+  senti::TextColumnReader reader(options);
+  return read_all(reader);
+}
+
+}  // namespace
+
 TEST_CASE("dataset: one text column for prediction, every row kept", "[dataset]") {
   senti::test::TempDir dir;
   const auto path = dir.write("t.csv",
@@ -99,34 +116,83 @@ TEST_CASE("dataset: one text column for prediction, every row kept", "[dataset]"
                               "caf\xC3\xA9 \xFF\n");
   auto options = options_for(path);
   options.text_column = "BODY";
-  const auto column = senti::load_text_column(options);
-  CHECK(column.path == path);
-  CHECK(column.name == "body");
+  senti::TextColumnReader column(options);
+  CHECK(column.path() == path);
+  CHECK(column.name() == "body");
   // Quoted fields keep their commas and line breaks; empty and missing fields stay, as empty
   // texts; invalid UTF-8 is replaced.
-  CHECK(column.texts == std::vector<std::string>{"first, with a comma", "two\nlines", "", "",
-                                                 "caf\xC3\xA9 \xEF\xBF\xBD"});
-  CHECK(column.short_rows == 1);
+  const std::vector<std::string> expected = {"first, with a comma", "two\nlines", "", "",
+                                             "caf\xC3\xA9 \xEF\xBF\xBD"};
+  CHECK(read_all(column) == expected);
+  CHECK(column.rows() == 5);
+  CHECK(column.short_rows() == 1);
+  // Batches end at the limit and follow on where the last one stopped, appending.
+  senti::TextColumnReader batched(options);
+  std::vector<std::string> texts;
+  REQUIRE(batched.next_batch(texts, 2));
+  CHECK(texts == std::vector<std::string>(expected.begin(), expected.begin() + 2));
+  CHECK(batched.rows() == 2);
+  REQUIRE(batched.next_batch(texts, 2));
+  REQUIRE(batched.next_batch(texts, 2));
+  CHECK(texts == expected);
+  CHECK_FALSE(batched.next_batch(texts, 2));
+  CHECK(texts.size() == expected.size());
   options.text_column = "0";
-  CHECK(senti::load_text_column(options).texts.front() == "1");
+  CHECK(read_all(options).front() == "1");
   // TSV by extension, or by --delimiter.
   const auto tsv = dir.write("t.tsv", "label\ttext\n1\ta, b\n");
   options = options_for(tsv);
   options.text_column = "text";
-  CHECK(senti::load_text_column(options).texts == std::vector<std::string>{"a, b"});
+  CHECK(read_all(options) == std::vector<std::string>{"a, b"});
   const auto semicolons = dir.write("t.txt", "text;x\nfine;1\n");
   options = options_for(semicolons);
   options.text_column = "text";
   options.delimiter = ";";
-  CHECK(senti::load_text_column(options).texts == std::vector<std::string>{"fine"});
+  CHECK(read_all(options) == std::vector<std::string>{"fine"});
+  // A header alone has no rows.
+  options = options_for(dir.write("h.csv", "text\n"));
+  options.text_column = "text";
+  CHECK(read_all(options).empty());
   // The column is required, and a wrong one names the flag and the columns.
-  options.text_column.clear();
-  REQUIRE_THROWS_WITH(senti::load_text_column(options),
+  options = options_for(semicolons);
+  options.delimiter = ";";
+  REQUIRE_THROWS_WITH(senti::TextColumnReader(options),
                       "--text-column: a column name or index is required");
   options.text_column = "body";
   REQUIRE_THROWS_WITH(
-      senti::load_text_column(options),
+      senti::TextColumnReader(options),
       "--text-column: no column named 'body' in " + semicolons + " (columns: 0:'text', 1:'x')");
+}
+
+TEST_CASE("dataset: a text column far longer than one read block streams in order", "[dataset]") {
+  // About 15 blocks of the CSV reader, with quoted fields (commas, line breaks, "" escapes)
+  // falling across block boundaries.
+  senti::test::TempDir dir;
+  std::string content = "id,text\n";
+  std::vector<std::string> expected;
+  for (int i = 0; i < 40000; ++i) {
+    std::string text = "row " + std::to_string(i);
+    if (i % 3 == 0) text += ", with a comma";
+    if (i % 7 == 0) text += "\nand a second line";
+    if (i % 11 == 0) text += " and \"quotes\"";
+    content += std::to_string(i) + "," + senti::csv_escape(text) + (i % 2 ? "\r\n" : "\n");
+    expected.push_back(text);
+  }
+  REQUIRE(content.size() > 15 * 65536);
+  auto options = options_for(dir.write("long.csv", content));
+  options.text_column = "text";
+  senti::TextColumnReader reader(options);
+  CHECK(read_all(reader, 777) == expected);
+  CHECK(reader.rows() == 40000);
+  CHECK(reader.short_rows() == 0);
+}
+
+TEST_CASE("dataset: a malformed row is reported when the reader gets to it", "[dataset]") {
+  senti::test::TempDir dir;
+  auto options = options_for(dir.write("q.csv", "text\nfine\n\"never closed\n"));
+  options.text_column = "text";
+  REQUIRE_THROWS_WITH(read_all(options),
+                      Catch::Contains("q.csv:3:1: quoted field is never closed"));
 }
 
 TEST_CASE("dataset: duplicate header names must be chosen by index", "[dataset]") {

@@ -49,7 +49,7 @@ sed -n 3p "$WORK/pred.txt" | grep -q "^negative " || fail "third sentence not ne
 # Predict a column of a CSV file: one answer per row, in order, as for the same texts as lines.
 "$BIN/senti-predict" --model "$WORK/model" --input "$DATA/test.csv" --text-column review \
   --format csv >"$WORK/column.csv" 2>"$WORK/column.err" || fail "predict --text-column failed"
-grep -q "predicting column 'review', 80 rows" "$WORK/column.err" || fail "--text-column log"
+grep -q "predicted column 'review' of 80 rows" "$WORK/column.err" || fail "--text-column log"
 python3 - "$DATA/test.csv" "$WORK/column.csv" >"$WORK/column.txt" <<'PY' || fail "--text-column rows"
 import csv, sys
 texts = [row["review"] for row in csv.DictReader(open(sys.argv[1]))]

@@ -1,91 +1,184 @@
 #include "senti/csv.h"
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 
 #include "senti/error.h"
 
 namespace senti {
+namespace {
 
-CsvTable parse_csv(std::string_view content, char delimiter, const std::string& name) {
-  if (content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+constexpr size_t kReadBlock = 1 << 16;
 
-  std::vector<CsvRecord> records;
-  CsvRecord record;
-  std::string field;
-  int64_t line = 1;
-  int64_t column = 1;  // 1-based byte column on the current line
-  bool in_quotes = false;
-  bool field_was_quoted = false;
-  bool record_has_content = false;  // distinguishes a blank line from a record of one empty field
-  int64_t quote_line = 0, quote_column = 0;
+}  // namespace
 
-  auto end_field = [&] {
-    record.fields.push_back(std::move(field));
-    field.clear();
-    field_was_quoted = false;
-  };
-  auto end_record = [&] {
-    if (record_has_content || !field.empty() || !record.fields.empty()) {
-      end_field();
-      records.push_back(std::move(record));
-    }
-    record = CsvRecord{};
-    field.clear();
-    field_was_quoted = false;
-    record_has_content = false;
-  };
+CsvParser::CsvParser(char delimiter, std::string name)
+    : delimiter_(delimiter), name_(std::move(name)) {}
 
-  for (size_t i = 0; i < content.size(); ++i) {
-    const char c = content[i];
-    if (record.fields.empty() && field.empty() && !record_has_content) record.line = line;
-    if (in_quotes) {
-      if (c == '"') {
-        if (i + 1 < content.size() && content[i + 1] == '"') {
-          field.push_back('"');
-          ++i;
-          ++column;
-        } else {
-          in_quotes = false;
-        }
-      } else {
-        field.push_back(c);
-        if (c == '\n') {
-          ++line;
-          column = 0;
-        }
+void CsvParser::feed(std::string_view bytes, std::vector<CsvRecord>& out) {
+  // A byte order mark is dropped; the bytes of one that turns out not to be are data.
+  while (!started_ && !bytes.empty()) {
+    if (bytes.front() == kByteOrderMark[bom_.size()]) {
+      bom_.push_back(bytes.front());
+      bytes.remove_prefix(1);
+      if (bom_.size() == kByteOrderMark.size()) {
+        started_ = true;
+        bom_.clear();
       }
-      ++column;
-      continue;
-    }
-    if (c == '"' && field.empty() && !field_was_quoted) {
-      in_quotes = true;
-      field_was_quoted = true;
-      record_has_content = true;
-      quote_line = line;
-      quote_column = column;
-    } else if (c == delimiter) {
-      record_has_content = true;
-      end_field();
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < content.size() && content[i + 1] == '\n') ++i;
-      end_record();
-      ++line;
-      column = 0;
     } else {
-      field.push_back(c);
-      record_has_content = true;
+      started_ = true;
+      const std::string held = std::move(bom_);
+      bom_.clear();
+      consume(held, out);
     }
-    ++column;
   }
-  if (in_quotes) {
-    throw Error(name + ":" + std::to_string(quote_line) + ":" + std::to_string(quote_column) +
+  consume(bytes, out);
+}
+
+void CsvParser::finish(std::vector<CsvRecord>& out) {
+  if (!started_) {
+    started_ = true;
+    const std::string held = std::move(bom_);
+    bom_.clear();
+    consume(held, out);
+  }
+  if (after_quote_) after_quote_ = in_quotes_ = false;  // the input ended on a closing quote
+  if (in_quotes_) {
+    throw Error(name_ + ":" + std::to_string(quote_line_) + ":" + std::to_string(quote_column_) +
                 ": quoted field is never closed (unbalanced '\"')");
   }
-  end_record();
+  end_record(out);
+}
 
+void CsvParser::end_field() {
+  record_.fields.push_back(std::move(field_));
+  field_.clear();
+  field_was_quoted_ = false;
+}
+
+void CsvParser::end_record(std::vector<CsvRecord>& out) {
+  if (record_has_content_ || !field_.empty() || !record_.fields.empty()) {
+    end_field();
+    out.push_back(std::move(record_));
+  }
+  record_ = CsvRecord{};
+  field_.clear();
+  field_was_quoted_ = false;
+  record_has_content_ = false;
+}
+
+void CsvParser::consume(std::string_view bytes, std::vector<CsvRecord>& out) {
+  const auto ordinary_run = [&](size_t begin, auto is_special) {
+    size_t end = begin + 1;
+    while (end < bytes.size() && !is_special(bytes[end])) ++end;
+    field_.append(bytes.data() + begin, end - begin);
+    column_ += static_cast<int64_t>(end - begin);
+    return end;
+  };
+  size_t i = 0;
+  while (i < bytes.size()) {
+    const char c = bytes[i];
+    if (after_cr_) {
+      after_cr_ = false;
+      if (c == '\n') {
+        ++i;
+        continue;
+      }
+    }
+    if (record_.fields.empty() && field_.empty() && !record_has_content_) record_.line = line_;
+    if (after_quote_) {
+      after_quote_ = false;
+      if (c == '"') {  // "" inside quotes: one quote
+        field_.push_back('"');
+        ++column_;
+        ++i;
+        continue;
+      }
+      in_quotes_ = false;  // the quote closed the field; `c` is read outside quotes
+    }
+    if (in_quotes_) {
+      if (c == '"') {
+        after_quote_ = true;
+        ++column_;
+        ++i;
+      } else if (c == '\n') {
+        field_.push_back(c);
+        ++line_;
+        column_ = 1;
+        ++i;
+      } else {
+        i = ordinary_run(i, [](char next) { return next == '"' || next == '\n'; });
+      }
+      continue;
+    }
+    if (c == '"' && field_.empty() && !field_was_quoted_) {
+      in_quotes_ = field_was_quoted_ = record_has_content_ = true;
+      quote_line_ = line_;
+      quote_column_ = column_;
+      ++column_;
+      ++i;
+    } else if (c == delimiter_) {
+      record_has_content_ = true;
+      end_field();
+      ++column_;
+      ++i;
+    } else if (c == '\n' || c == '\r') {
+      end_record(out);
+      ++line_;
+      column_ = 1;
+      after_cr_ = c == '\r';
+      ++i;
+    } else {
+      record_has_content_ = true;
+      const char delimiter = delimiter_;
+      i = ordinary_run(i, [delimiter](char next) {
+        return next == delimiter || next == '"' || next == '\n' || next == '\r';
+      });
+    }
+  }
+}
+
+CsvReader::CsvReader(const std::string& path, char delimiter)
+    : path_(path), parser_(delimiter, path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw Error(path + ": is a directory, not a CSV or TSV file");
+  }
+  in_.open(path, std::ios::binary);
+  if (!in_) throw Error(path + ": cannot open file for reading");
+  CsvRecord first;
+  if (!next(first)) throw Error(path + ": file is empty (expected a header row)");
+  header_ = std::move(first.fields);
+}
+
+bool CsvReader::next(CsvRecord& record) {
+  if (taken_ == ready_.size() && !fill()) return false;
+  record = std::move(ready_[taken_++]);
+  return true;
+}
+
+bool CsvReader::fill() {
+  ready_.clear();
+  taken_ = 0;
+  std::string block(kReadBlock, '\0');
+  while (ready_.empty() && !finished_) {
+    in_.read(block.data(), static_cast<std::streamsize>(block.size()));
+    if (in_.bad()) throw Error(path_ + ": read error");
+    const auto count = static_cast<size_t>(in_.gcount());
+    parser_.feed(std::string_view(block.data(), count), ready_);
+    if (in_.eof()) {
+      parser_.finish(ready_);
+      finished_ = true;
+    }
+  }
+  return !ready_.empty();
+}
+
+CsvTable parse_csv(std::string_view content, char delimiter, const std::string& name) {
+  CsvParser parser(delimiter, name);
+  std::vector<CsvRecord> records;
+  parser.feed(content, records);
+  parser.finish(records);
   if (records.empty()) throw Error(name + ": file is empty (expected a header row)");
   CsvTable table;
   table.header = std::move(records.front().fields);
@@ -95,20 +188,12 @@ CsvTable parse_csv(std::string_view content, char delimiter, const std::string& 
 }
 
 CsvTable read_csv(const std::string& path, char delimiter) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    throw Error(path + ": is a directory, not a CSV or TSV file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open file for reading");
-  std::string content;
-  try {
-    content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  } catch (const std::ios_base::failure& failure) {
-    throw Error(path + ": read error (" + failure.what() + ")");
-  }
-  if (in.bad()) throw Error(path + ": read error");
-  return parse_csv(content, delimiter, path);
+  CsvReader reader(path, delimiter);
+  CsvTable table;
+  table.header = reader.header();
+  CsvRecord record;
+  while (reader.next(record)) table.records.push_back(std::move(record));
+  return table;
 }
 
 std::string csv_escape(std::string_view field, char delimiter) {

@@ -110,22 +110,18 @@ std::optional<size_t> label_column_by_name(const std::vector<std::string>& heade
   return best;
 }
 
-double mean_length(const CsvTable& table, size_t column) {
+double mean_length(const std::vector<CsvRecord>& sample, size_t column) {
   double total = 0;
-  size_t count = 0;
-  for (size_t r = 0; r < table.records.size() && r < kRowsSampledForChoice; ++r) {
-    const auto& fields = table.records[r].fields;
-    if (column < fields.size()) total += static_cast<double>(fields[column].size());
-    ++count;
+  for (const auto& record : sample) {
+    if (column < record.fields.size()) total += static_cast<double>(record.fields[column].size());
   }
-  return count == 0 ? 0.0 : total / static_cast<double>(count);
+  return sample.empty() ? 0.0 : total / static_cast<double>(sample.size());
 }
 
-size_t distinct_values(const CsvTable& table, size_t column) {
+size_t distinct_values(const std::vector<CsvRecord>& sample, size_t column) {
   std::set<std::string> values;
-  for (size_t r = 0; r < table.records.size() && r < kRowsSampledForChoice; ++r) {
-    const auto& fields = table.records[r].fields;
-    if (column < fields.size()) values.insert(trim(fields[column]));
+  for (const auto& record : sample) {
+    if (column < record.fields.size()) values.insert(trim(record.fields[column]));
   }
   return values.size();
 }
@@ -134,14 +130,20 @@ size_t distinct_values(const CsvTable& table, size_t column) {
 
 Dataset load_dataset(const DataOptions& options) {
   options.validate();
-  const CsvTable table = read_csv(options.path, options.resolved_delimiter());
-  const auto& header = table.header;
+  // The file is read record by record, keeping only the two columns used: the first rows are
+  // held back to choose the columns from, and the rest are never held whole.
+  CsvReader reader(options.path, options.resolved_delimiter());
+  const auto& header = reader.header();
+  std::vector<CsvRecord> sample;
+  for (CsvRecord record; sample.size() < kRowsSampledForChoice && reader.next(record);) {
+    sample.push_back(std::move(record));
+  }
   if (header.size() < 2) {
     throw Error(options.path + ": needs a text and a label column, but the header has " +
                 std::to_string(header.size()) + " column (" + list_columns(header) +
                 "); is the delimiter right? (--delimiter)");
   }
-  if (table.records.empty()) throw Error(options.path + ": has a header but no data rows");
+  if (sample.empty()) throw Error(options.path + ": has a header but no data rows");
 
   // Column indexes; kUnset until given or chosen. (std::optional here set off GCC 12's
   // -Wmaybe-uninitialized, a false positive.)
@@ -163,7 +165,7 @@ Dataset load_dataset(const DataOptions& options) {
     double longest = -1;
     for (size_t i = 0; i < header.size(); ++i) {
       if (i == label_column) continue;
-      const double length = mean_length(table, i);
+      const double length = mean_length(sample, i);
       if (length > longest) {
         longest = length;
         text_column = i;
@@ -176,7 +178,7 @@ Dataset load_dataset(const DataOptions& options) {
     size_t fewest = SIZE_MAX;
     for (size_t i = 0; i < header.size(); ++i) {
       if (i == text_column) continue;
-      const size_t distinct = distinct_values(table, i);
+      const size_t distinct = distinct_values(sample, i);
       if (distinct >= 2 && distinct < fewest) {
         fewest = distinct;
         label_column = i;
@@ -209,9 +211,8 @@ Dataset load_dataset(const DataOptions& options) {
   dataset.path = options.path;
   dataset.text_column = header[text_column];
   dataset.label_column = header[label_column];
-  dataset.examples.reserve(table.records.size());
   const size_t needed = std::max(text_column, label_column) + 1;
-  for (const auto& record : table.records) {
+  const auto take = [&](const CsvRecord& record) {
     std::string problem;
     Example example;
     // More fields than the header (other than empty trailing ones) usually means an unquoted
@@ -241,11 +242,14 @@ Dataset load_dataset(const DataOptions& options) {
       if (dataset.skipped_lines.size() < kSkippedLinesKept) {
         dataset.skipped_lines.push_back(record.line);
       }
-      continue;
+      return;
     }
     example.line = record.line;
     dataset.examples.push_back(std::move(example));
-  }
+  };
+  for (const auto& record : sample) take(record);
+  sample = {};
+  for (CsvRecord record; reader.next(record);) take(record);
   if (dataset.skipped > 0) {
     std::string lines;
     for (int64_t line : dataset.skipped_lines)
@@ -264,24 +268,36 @@ Dataset load_dataset(const DataOptions& options) {
   return dataset;
 }
 
-TextColumn load_text_column(const DataOptions& options, const std::string& flag) {
+namespace {
+
+// Checks the options before the reader opens the file, so a missing column is named first.
+const DataOptions& checked(const DataOptions& options, const std::string& flag) {
   options.validate("--input");
   if (options.text_column.empty()) throw Error(flag + ": a column name or index is required");
-  const CsvTable table = read_csv(options.path, options.resolved_delimiter());
-  const size_t column = resolve_column(options.text_column, table.header, flag, options.path);
-  TextColumn out;
-  out.path = options.path;
-  out.name = table.header[column];
-  out.texts.reserve(table.records.size());
-  for (const auto& record : table.records) {
-    if (column >= record.fields.size()) {
-      ++out.short_rows;
-      out.texts.emplace_back();
+  return options;
+}
+
+}  // namespace
+
+TextColumnReader::TextColumnReader(const DataOptions& options, const std::string& flag)
+    : reader_(checked(options, flag).path, options.resolved_delimiter()) {
+  column_ = resolve_column(options.text_column, reader_.header(), flag, options.path);
+  name_ = reader_.header()[column_];
+}
+
+bool TextColumnReader::next_batch(std::vector<std::string>& texts, size_t limit) {
+  size_t added = 0;
+  for (; added < limit && reader_.next(record_); ++added) {
+    ++rows_;
+    if (column_ >= record_.fields.size()) {
+      ++short_rows_;
+      texts.emplace_back();
       continue;
     }
-    out.texts.push_back(sanitize_utf8(record.fields[column]));
+    auto& text = record_.fields[column_];
+    texts.push_back(is_clean_utf8(text) ? std::move(text) : sanitize_utf8(text));
   }
-  return out;
+  return added > 0;
 }
 
 std::pair<std::vector<Example>, std::vector<Example>> stratified_split(

@@ -14,7 +14,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
@@ -305,9 +304,10 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
   options.validate();
   tune_allocator();
   select_blas_kernels();  // before the model loads: folding it multiplies matrices
-  // A table is read whole, before the model, so that a wrong column is reported at once.
-  std::optional<TextColumn> column;
-  if (!options.text_column.empty()) column = load_text_column(options.table());
+  // A table's header is read before the model loads, so that a wrong column is reported at once;
+  // its rows are read as they are predicted.
+  std::optional<TextColumnReader> column;
+  if (!options.text_column.empty()) column.emplace(options.table());
   int fd = STDIN_FILENO;
   if (!options.input_path.empty() && !column) {
     fd = ::open(options.input_path.c_str(), O_RDONLY);
@@ -390,19 +390,16 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
   const size_t limit = interactive ? 1 : static_cast<size_t>(options.batch_size) * 32;
   std::vector<std::string> lines;
   if (column) {
-    spdlog::info("{}: predicting column '{}', {} rows", column->path, column->name,
-                 column->texts.size());
-    if (column->short_rows > 0) {
-      spdlog::warn("{}: {} row(s) have no field for column '{}'; they get no label", column->path,
-                   column->short_rows, column->name);
-    }
-    auto& texts = column->texts;
-    for (size_t begin = 0; begin < texts.size(); begin += limit) {
-      const auto first = texts.begin() + static_cast<std::ptrdiff_t>(begin);
-      const auto last =
-          texts.begin() + static_cast<std::ptrdiff_t>(std::min(texts.size(), begin + limit));
-      lines.assign(std::make_move_iterator(first), std::make_move_iterator(last));
+    spdlog::info("{}: predicting column '{}'", column->path(), column->name());
+    while (column->next_batch(lines, limit)) {
       if (!answer(lines)) return;  // the reader went away
+      lines.clear();
+    }
+    spdlog::info("{}: predicted column '{}' of {} rows", column->path(), column->name(),
+                 column->rows());
+    if (column->short_rows() > 0) {
+      spdlog::warn("{}: {} row(s) have no field for column '{}'; they got no label", column->path(),
+                   column->short_rows(), column->name());
     }
   } else {
     if (looks_like_table(options.input_path)) {

@@ -1,8 +1,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <utility>
 
 #include "senti/csv.h"
 #include "senti/dataset.h"
@@ -56,6 +58,33 @@ void check_round_trip(const CsvTable& table, char delimiter) {
   if (k != again.records.size()) broken("records gained after escape and re-parse");
 }
 
+// The text fed to a CsvParser in pieces of `piece` bytes must give the records (and the error)
+// of the whole text.
+void check_pieces(const std::string& content, char delimiter, size_t piece) {
+  const auto parse = [&](size_t size) {
+    CsvParser parser(delimiter, "fuzz.csv");
+    std::vector<CsvRecord> records;
+    std::string error;
+    try {
+      for (size_t at = 0; at < content.size(); at += size) {
+        parser.feed(std::string_view(content).substr(at, size), records);
+      }
+      parser.finish(records);
+    } catch (const Error& failure) {
+      error = failure.what();
+    }
+    return std::make_pair(std::move(records), error);
+  };
+  const auto whole = parse(std::max<size_t>(1, content.size()));
+  const auto cut = parse(piece);
+  if (cut.second != whole.second) broken("input cut in pieces gave another error");
+  if (cut.first.size() != whole.first.size()) broken("input cut in pieces gave other records");
+  for (size_t i = 0; i < cut.first.size(); ++i) {
+    if (cut.first[i].fields != whole.first[i].fields || cut.first[i].line != whole.first[i].line)
+      broken("input cut in pieces gave another record");
+  }
+}
+
 }  // namespace
 
 void csv_one_input(const uint8_t* data, size_t size) {
@@ -67,6 +96,7 @@ void csv_one_input(const uint8_t* data, size_t size) {
     check_round_trip(parse_csv(content, delimiter, "fuzz.csv"), delimiter);
   } catch (const Error&) {
   }
+  check_pieces(content, delimiter, data[0] / 4 % 16 + 1);
   // The same bytes as a file through the whole dataset loader (column choice, label checks).
   const int fd = ::memfd_create("fuzz.csv", 0);
   if (fd < 0) return;

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "senti/csv.h"
 #include "senti/options.h"
 
 namespace senti {
@@ -32,18 +33,33 @@ struct Dataset {
 /// senti::Error naming the file, line, column or flag.
 Dataset load_dataset(const DataOptions& options);
 
-/// One column of texts read from a CSV/TSV file, for prediction.
-struct TextColumn {
-  std::string path;                ///< the file read
-  std::string name;                ///< the column's name in the header
-  std::vector<std::string> texts;  ///< one per data row, in file order, valid UTF-8; a row too
-                                   ///< short to have the column gives an empty text
-  int64_t short_rows = 0;          ///< rows without the column
-};
+/// One column of texts of a CSV/TSV file, read row by row for prediction: memory holds a batch
+/// of texts, not the file.
+class TextColumnReader {
+ public:
+  /// Opens `options.path` and finds the column `options.text_column` (a name or 0-based index;
+  /// required) in its header. Throws senti::Error naming the file, `flag` or the column.
+  explicit TextColumnReader(const DataOptions& options, const std::string& flag = "--text-column");
 
-/// Reads the column `options.text_column` (a name or 0-based index; required) of the delimited
-/// file `options.path`. Throws senti::Error naming the file, the flag or the column.
-TextColumn load_text_column(const DataOptions& options, const std::string& flag = "--text-column");
+  const std::string& path() const { return reader_.path(); }
+  const std::string& name() const { return name_; }  ///< the column's name in the header
+
+  /// Appends the next rows' texts, up to `limit` of them, in file order: valid UTF-8, and empty
+  /// for a row too short to have the column. False when no rows were left. A malformed row
+  /// throws senti::Error naming the file and line.
+  bool next_batch(std::vector<std::string>& texts, size_t limit);
+
+  int64_t rows() const { return rows_; }              ///< data rows read so far
+  int64_t short_rows() const { return short_rows_; }  ///< of those, rows without the column
+
+ private:
+  CsvReader reader_;
+  size_t column_ = 0;
+  std::string name_;
+  CsvRecord record_;
+  int64_t rows_ = 0;
+  int64_t short_rows_ = 0;
+};
 
 /// Splits `examples` into (train, held out) so each label keeps its share in both; the same
 /// seed gives the same split. Every label with at least two rows has one in each part.
