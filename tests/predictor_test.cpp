@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 #include <torch/utils.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "senti/predictor.h"
@@ -74,8 +75,15 @@ struct RandomModel {
       }
       CHECK(prediction.label == probabilities.argmax().item<int64_t>());
       REQUIRE(prediction.tokens.size() == ids.size());
+      const auto spans = tokenizer.encode_spans(texts[i]);
       for (size_t t = 0; t < ids.size(); ++t) {
-        CHECK(prediction.tokens[t] == tokenizer.piece(ids[t]));
+        // An unknown piece shows the text it stands for.
+        if (ids[t] == senti::Tokenizer::kUnkId && t < spans.size()) {
+          CHECK(prediction.tokens[t] ==
+                texts[i].substr(spans[t].begin, spans[t].end - spans[t].begin));
+        } else {
+          CHECK(prediction.tokens[t] == tokenizer.piece(ids[t]));
+        }
       }
       REQUIRE(static_cast<int64_t>(prediction.attention.size()) == heads);
       for (int64_t head = 0; head < heads; ++head) {
@@ -110,7 +118,15 @@ TEST_CASE("predictor: a plain model's folded answers match the module, on two th
   texts.emplace_back("caf\xC3\xA9 au lait, tr\xC3\xA8s bien");
   texts.emplace_back(" ");
   texts.push_back("fine" + std::string(5000, ' ') + "film");  // cut at the byte limit
-  random.check(texts, random.predict_on_two_threads(texts, /*batch_size=*/256), /*stride=*/1);
+  texts.emplace_back("great \xF0\x9F\x98\x8D\xF0\x9F\x98\x8D film");
+  const auto predictions = random.predict_on_two_threads(texts, /*batch_size=*/256);
+  random.check(texts, predictions, /*stride=*/1);
+  // The emojis, unknown to the tokenizer, are shown as themselves (one unknown piece).
+  const auto& tokens = predictions.back().tokens;
+  CHECK(std::count(tokens.begin(), tokens.end(), "\xF0\x9F\x98\x8D\xF0\x9F\x98\x8D") == 1);
+  CHECK(std::count(tokens.begin(), tokens.end(), "<unk>") == 0);
+  // Without attention no tokens are asked for.
+  CHECK(random.predictor->predict({texts.back()}, /*with_attention=*/false, 8)[0].tokens.empty());
 }
 
 TEST_CASE("predictor: a GRU model's batches, split between two threads, match the module",

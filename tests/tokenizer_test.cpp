@@ -97,6 +97,37 @@ TEST_CASE("tokenizer: model input is truncated and never empty", "[tokenizer]") 
   CHECK(truncated);
 }
 
+TEST_CASE("tokenizer: spans give each piece's bytes of the text, unknown ones included",
+          "[tokenizer]") {
+  const auto tokenizer = senti::Tokenizer::train(sample_texts(), small_vocab(), 1);
+  // Case is folded for the pieces, not for the spans; the emoji and the CJK characters are not in
+  // the vocabulary.
+  const std::string text = "The Battery \xF0\x9F\x98\x8D was \xE6\x97\xA5\xE6\x9C\xAC rude";
+  const auto spans = tokenizer.encode_spans(text);
+  const auto ids = tokenizer.encode(text);
+  REQUIRE(spans.size() == ids.size());
+  std::string joined;
+  std::vector<std::string> unknown;
+  for (size_t i = 0; i < spans.size(); ++i) {
+    CHECK(spans[i].id == ids[i]);
+    CHECK(spans[i].begin <= spans[i].end);
+    CHECK(spans[i].end <= text.size());
+    CHECK(spans[i].begin == joined.size());  // one after the other, nothing skipped
+    joined += text.substr(spans[i].begin, spans[i].end - spans[i].begin);
+    if (ids[i] == senti::Tokenizer::kUnkId) {
+      unknown.push_back(text.substr(spans[i].begin, spans[i].end - spans[i].begin));
+    }
+  }
+  CHECK(joined == text);
+  CHECK(unknown == std::vector<std::string>{"\xF0\x9F\x98\x8D", "\xE6\x97\xA5\xE6\x9C\xAC"});
+  CHECK(tokenizer.encode_spans("").empty());
+  // model_text() is what encode_for_model() encodes: cut at the byte limit, on a character.
+  CHECK(senti::Tokenizer::model_text(text, 256) == text);
+  const std::string long_text = std::string(senti::Tokenizer::byte_limit(2) - 1, 'a') + "\xC3\xA9z";
+  CHECK(senti::Tokenizer::model_text(long_text, 2) ==
+        std::string(senti::Tokenizer::byte_limit(2) - 1, 'a'));
+}
+
 TEST_CASE("tokenizer: sampled encodings reproduce by seed and stop when asked", "[tokenizer]") {
   const auto texts = sample_texts();
   const auto tokenizer = senti::Tokenizer::train(texts, small_vocab(), 1);

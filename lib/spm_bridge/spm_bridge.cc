@@ -52,7 +52,7 @@ class ArraySentenceIterator : public sentencepiece::SentenceIterator {
 extern "C" {
 
 int senti_spm_abi_version(void) {
-  return 1;
+  return 2;
 }
 
 int senti_spm_train(const char* const* sentences, const size_t* sentence_sizes, size_t count,
@@ -124,6 +124,31 @@ int senti_spm_encode(const senti_spm_processor* processor, const char* text, siz
     }
     *count = encoded.size();
     for (size_t i = 0; i < encoded.size() && i < capacity; ++i) ids[i] = encoded[i];
+    return 0;
+  } catch (const std::exception& error) {
+    send(error_sink, context, error.what());
+    return 1;
+  }
+}
+
+int senti_spm_encode_spans(const senti_spm_processor* processor, const char* text, size_t text_size,
+                           int* ids, size_t* begins, size_t* ends, size_t capacity, size_t* count,
+                           senti_spm_sink error_sink, void* context) {
+  try {
+    sentencepiece::ImmutableSentencePieceText encoded;
+    const auto status =
+        processor->processor.Encode(std::string_view(text, text_size), encoded.mutable_proto());
+    if (!status.ok()) {
+      send(error_sink, context, status.ToString());
+      return 1;
+    }
+    *count = encoded.pieces_size();
+    for (size_t i = 0; i < *count && i < capacity; ++i) {
+      const auto piece = encoded.pieces(static_cast<int>(i));
+      ids[i] = static_cast<int>(piece.id());
+      begins[i] = piece.begin();
+      ends[i] = piece.end();
+    }
     return 0;
   } catch (const std::exception& error) {
     send(error_sink, context, error.what());

@@ -52,6 +52,14 @@ int senti_spm_encode(const senti_spm_processor* processor, const char* text, siz
                      int sample, float alpha, int* ids, size_t capacity, size_t* count,
                      senti_spm_sink error_sink, void* context);
 
+/// Encodes `text` as senti_spm_encode does without sampling, and also gives each piece's byte span
+/// in `text`: piece i covers [begins[i], ends[i]) (an unknown piece, the characters the vocabulary
+/// lacks). Writes up to `capacity` entries to each array and the true count to `*count`.
+/// Returns 0 on success, 1 on failure (message to `error_sink`).
+int senti_spm_encode_spans(const senti_spm_processor* processor, const char* text, size_t text_size,
+                           int* ids, size_t* begins, size_t* ends, size_t capacity, size_t* count,
+                           senti_spm_sink error_sink, void* context);
+
 /// Seeds SentencePiece's own random generator (training and sampling).
 void senti_spm_set_seed(unsigned int seed);
 

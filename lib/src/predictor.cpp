@@ -94,6 +94,10 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
   });
   if (!folded_ && !split)
     run_batched(encoded, 0, texts.size(), with_attention, batch_size, predictions);
+  if (with_attention) {
+    for (size_t i = 0; i < texts.size(); ++i)
+      show_unknown_text(texts[i], encoded[i], predictions[i]);
+  }
   if (linear.model) {
     const auto share = static_cast<float>(linear.share);
     for (size_t i = 0; i < predictions.size(); ++i) {
@@ -215,6 +219,26 @@ void Predictor::run_folded_gru(const std::vector<const std::vector<int64_t>*>& s
 
 void Predictor::fill_tokens(const std::vector<int64_t>& ids, Prediction& prediction) const {
   for (int64_t id : ids) prediction.tokens.push_back(bundle_.tokenizer.piece(id));
+}
+
+void Predictor::show_unknown_text(std::string_view text, const std::vector<int64_t>& ids,
+                                  Prediction& prediction) const {
+  if (std::find(ids.begin(), ids.end(), Tokenizer::kUnkId) == ids.end()) return;
+  // An unknown piece is shown as the characters it stands for (an emoji, a rare script) rather
+  // than as "<unk>": SentencePiece is asked where each piece of the text lies. Its pieces are
+  // those the model saw except in rare ties (senti/word_cache.h); then "<unk>" stays.
+  const auto kept = Tokenizer::model_text(text, bundle_.max_tokens);
+  const auto spans = bundle_.tokenizer.encode_spans(kept);
+  if (spans.size() < ids.size() || prediction.tokens.size() != ids.size()) return;
+  for (size_t k = 0; k < ids.size(); ++k) {
+    if (spans[k].id != ids[k]) return;
+  }
+  for (size_t k = 0; k < ids.size(); ++k) {
+    if (ids[k] == Tokenizer::kUnkId && spans[k].end > spans[k].begin) {
+      prediction.tokens[k] =
+          std::string(kept.substr(spans[k].begin, spans[k].end - spans[k].begin));
+    }
+  }
 }
 
 }  // namespace senti

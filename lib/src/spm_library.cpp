@@ -76,17 +76,18 @@ SpmLibrary load_library() {
   }
   SpmLibrary library{};
   resolve(handle, "senti_spm_abi_version", library.abi_version);
+  if (library.abi_version() != 2) {
+    throw Error("SentencePiece bridge has ABI version " + std::to_string(library.abi_version()) +
+                ", expected 2");
+  }
   resolve(handle, "senti_spm_train", library.train);
   resolve(handle, "senti_spm_load", library.load);
   resolve(handle, "senti_spm_free", library.free);
   resolve(handle, "senti_spm_piece_size", library.piece_size);
   resolve(handle, "senti_spm_id_to_piece", library.id_to_piece);
   resolve(handle, "senti_spm_encode", library.encode);
+  resolve(handle, "senti_spm_encode_spans", library.encode_spans);
   resolve(handle, "senti_spm_set_seed", library.set_seed);
-  if (library.abi_version() != 1) {
-    throw Error("SentencePiece bridge has ABI version " + std::to_string(library.abi_version()) +
-                ", expected 1");
-  }
   return library;
 }
 

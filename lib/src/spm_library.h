@@ -14,6 +14,7 @@ struct SpmLibrary {
   decltype(&senti_spm_piece_size) piece_size;
   decltype(&senti_spm_id_to_piece) id_to_piece;
   decltype(&senti_spm_encode) encode;
+  decltype(&senti_spm_encode_spans) encode_spans;
   decltype(&senti_spm_set_seed) set_seed;
 
   /// The process-wide instance, loaded on first use. Throws senti::Error when the bridge cannot

@@ -271,17 +271,46 @@ std::vector<int64_t> Tokenizer::encode(std::string_view text) const {
   return encode_with(impl_->processor, text, /*sample=*/0, /*alpha=*/0.0f);
 }
 
-std::vector<int64_t> Tokenizer::encode_for_model(std::string_view text, int64_t max_tokens,
-                                                 bool* truncated, float sample_alpha) const {
+std::vector<Tokenizer::Span> Tokenizer::encode_spans(std::string_view text) const {
+  const auto& spm = detail::SpmLibrary::get();
+  std::vector<int> ids(text.size() + 1);
+  std::vector<size_t> begins(ids.size()), ends(ids.size());
+  size_t count = 0;
+  std::string error;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (spm.encode_spans(impl_->processor, text.data(), text.size(), ids.data(), begins.data(),
+                         ends.data(), ids.size(), &count, append_to_string, &error) != 0) {
+      throw Error("SentencePiece could not encode text: " + error);
+    }
+    if (count <= ids.size()) break;
+    ids.resize(count);
+    begins.resize(count);
+    ends.resize(count);
+  }
+  std::vector<Span> spans(count);
+  for (size_t i = 0; i < count; ++i) {
+    // SentencePiece's offsets index `text`; they are clamped so a surprise cannot read past it.
+    spans[i].id = ids[i];
+    spans[i].end = std::min(ends[i], text.size());
+    spans[i].begin = std::min(begins[i], spans[i].end);
+  }
+  return spans;
+}
+
+std::string_view Tokenizer::model_text(std::string_view text, int64_t max_tokens) {
   // Cutting text that can never reach the model keeps a 10 MB line from costing gigabytes.
   const auto limit = byte_limit(max_tokens);
-  bool cut = false;
-  if (text.size() > limit) {
-    size_t end = limit;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    text = text.substr(0, end);
-    cut = true;
-  }
+  if (text.size() <= limit) return text;
+  size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+std::vector<int64_t> Tokenizer::encode_for_model(std::string_view text, int64_t max_tokens,
+                                                 bool* truncated, float sample_alpha) const {
+  const auto kept = model_text(text, max_tokens);
+  bool cut = kept.size() < text.size();
+  text = kept;
   auto ids = sample_alpha > 0.0f ? sample_encode(text, sample_alpha) : encode(text);
   cut = fit_to_model(ids, max_tokens) || cut;
   if (truncated != nullptr) *truncated = cut;

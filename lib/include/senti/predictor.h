@@ -3,6 +3,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "senti/bundle.h"
@@ -55,6 +56,8 @@ class Predictor {
                       bool with_attention, const size_t* targets,
                       std::vector<Prediction>& predictions) const;
   void fill_tokens(const std::vector<int64_t>& ids, Prediction& prediction) const;
+  void show_unknown_text(std::string_view text, const std::vector<int64_t>& ids,
+                         Prediction& prediction) const;
 
   ModelBundle bundle_;
   std::unique_ptr<const FoldedBagModel> folded_;       ///< set when the model has no encoder

@@ -60,6 +60,18 @@ class Tokenizer {
 
   /// The piece ids of `text` (most likely segmentation).
   std::vector<int64_t> encode(std::string_view text) const;
+  /// A piece of encode_spans(): its id and the bytes of the text it stands for.
+  struct Span {
+    int64_t id = 0;
+    size_t begin = 0;  ///< byte offset of the piece's first byte in the text
+    size_t end = 0;    ///< one past its last byte
+  };
+  /// The pieces of `text` as encode() gives them, each with the bytes of `text` it covers: for
+  /// an unknown piece, the characters the vocabulary lacks (an emoji, a rare script).
+  std::vector<Span> encode_spans(std::string_view text) const;
+  /// The start of `text` that can reach a model of `max_tokens` pieces: cut at byte_limit() on
+  /// a character boundary. encode_for_model() encodes this.
+  static std::string_view model_text(std::string_view text, int64_t max_tokens);
   /// The ids a model sees for `text`: cut to `max_tokens` (setting `*truncated` when it was cut)
   /// and never empty (text with no pieces becomes one unknown piece). With `sample_alpha` > 0 the
   /// segmentation is sampled (see sample_encode).
