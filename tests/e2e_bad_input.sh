@@ -45,6 +45,9 @@ The battery died after a day .,negative'
 # --- CSV files ---
 printf '%s\n"an open quote that never ends,positive\n' "$good_rows" >"$WORK/open-quote.csv"
 both_error "open-quote.csv:6:1: quoted field is never closed" "$WORK/open-quote.csv"
+# senti-predict reads a column as it predicts, so it meets the broken row after the model loads.
+expect_error "open-quote.csv:6:1: quoted field is never closed" "$P" --model "$M" \
+  --input "$WORK/open-quote.csv" --text-column 0
 
 printf '%s\njust a text without a label\n' "$good_rows" >"$WORK/too-few.csv"
 both_ok "skipped 1 row(s) with empty text, empty label or the wrong number of fields (lines 6)" "$WORK/too-few.csv"

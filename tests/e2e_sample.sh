@@ -61,6 +61,11 @@ PY
 "$BIN/senti-predict" --model "$WORK/model" --input "$WORK/column.txt" --format csv \
   >"$WORK/lines.csv" || fail "predict lines"
 cmp -s "$WORK/column.csv" "$WORK/lines.csv" || fail "a column and the same lines predict differently"
+# The same table on stdin.
+"$BIN/senti-predict" --model "$WORK/model" --text-column review --format csv <"$DATA/test.csv" \
+  >"$WORK/stdin.csv" 2>"$WORK/stdin.err" || fail "predict --text-column from stdin failed"
+cmp -s "$WORK/column.csv" "$WORK/stdin.csv" || fail "a column read from stdin predicts differently"
+grep -q "<stdin>: predicted column 'review' of 80 rows" "$WORK/stdin.err" || fail "stdin column log"
 
 printf 'The pasta was terrible .\n' >"$WORK/in.txt"
 "$BIN/senti-predict" --model "$WORK/model" --input "$WORK/in.txt" --format json >"$WORK/pred.json"

@@ -79,11 +79,12 @@ TEST_CASE("options: predict and eval checks", "[options]") {
   predict.top_k = 0;
   REQUIRE_THROWS_WITH(predict.validate(), "--top-k: 0 is out of range [1, 100000]");
   predict.top_k = 1;
-  // A column of a table needs the table, and a delimiter needs a table.
+  // A column of a table is read from --input, or from stdin ("-"); a delimiter needs a table.
   predict.text_column = "review";
-  REQUIRE_THROWS_WITH(predict.validate(),
-                      "--text-column reads a column of a CSV or TSV file: give --input");
+  CHECK_NOTHROW(predict.validate());
+  CHECK(predict.table().path == "-");
   predict.input_path = "reviews.csv";
+  CHECK(predict.table().path == "reviews.csv");
   predict.delimiter = "ab";
   REQUIRE_THROWS_WITH(predict.validate(),
                       "--delimiter: 'ab' must be a single character (or 'tab')");
@@ -93,7 +94,7 @@ TEST_CASE("options: predict and eval checks", "[options]") {
   predict.text_column.clear();
   REQUIRE_THROWS_WITH(
       predict.validate(),
-      "--delimiter separates the fields of a CSV or TSV --input: give --text-column as well");
+      "--delimiter separates the fields of a CSV or TSV input: give --text-column as well");
   senti::EvalOptions eval;
   eval.data.path = "d.csv";
   REQUIRE_THROWS_WITH(eval.validate(), "--model is required (a directory written by senti-train)");

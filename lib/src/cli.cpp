@@ -163,8 +163,8 @@ void add_predict_options(CLI::App& app, PredictOptions& options) {
   app.add_option("--input", options.input_path,
                  "read texts from this file, one per line (or a column of it: --text-column)");
   app.add_option("--text-column", options.text_column,
-                 "read --input as a CSV (TSV by .tsv extension) and predict this column, by "
-                 "name or 0-based index");
+                 "read --input (or stdin) as a CSV (TSV by .tsv extension) and predict this "
+                 "column, by name or 0-based index");
   add_delimiter_option(app, options.delimiter, " of such a file");
   app.add_option("--format", options.format,
                  "output: text, json (one object per line), csv, or html (a page with each text "

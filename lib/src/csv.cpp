@@ -1,5 +1,10 @@
 #include "senti/csv.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "senti/error.h"
@@ -139,16 +144,24 @@ void CsvParser::consume(std::string_view bytes, std::vector<CsvRecord>& out) {
 }
 
 CsvReader::CsvReader(const std::string& path, char delimiter)
-    : path_(path), parser_(delimiter, path) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    throw Error(path + ": is a directory, not a CSV or TSV file");
+    : path_(path == "-" ? "<stdin>" : path), parser_(delimiter, path_) {
+  if (path == "-") {
+    fd_ = STDIN_FILENO;
+  } else {
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error)) {
+      throw Error(path + ": is a directory, not a CSV or TSV file");
+    }
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw Error(path + ": cannot open file for reading");
   }
-  in_.open(path, std::ios::binary);
-  if (!in_) throw Error(path + ": cannot open file for reading");
   CsvRecord first;
-  if (!next(first)) throw Error(path + ": file is empty (expected a header row)");
+  if (!next(first)) throw Error(path_ + ": file is empty (expected a header row)");
   header_ = std::move(first.fields);
+}
+
+CsvReader::~CsvReader() {
+  if (fd_ > STDIN_FILENO) ::close(fd_);
 }
 
 bool CsvReader::next(CsvRecord& record) {
@@ -162,13 +175,16 @@ bool CsvReader::fill() {
   taken_ = 0;
   std::string block(kReadBlock, '\0');
   while (ready_.empty() && !finished_) {
-    in_.read(block.data(), static_cast<std::streamsize>(block.size()));
-    if (in_.bad()) throw Error(path_ + ": read error");
-    const auto count = static_cast<size_t>(in_.gcount());
-    parser_.feed(std::string_view(block.data(), count), ready_);
-    if (in_.eof()) {
+    ssize_t count;
+    do {
+      count = ::read(fd_, block.data(), block.size());
+    } while (count < 0 && errno == EINTR);
+    if (count < 0) throw Error(path_ + ": read error (" + std::strerror(errno) + ")");
+    if (count == 0) {
       parser_.finish(ready_);
       finished_ = true;
+    } else {
+      parser_.feed(std::string_view(block.data(), static_cast<size_t>(count)), ready_);
     }
   }
   return !ready_.empty();

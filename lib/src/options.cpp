@@ -127,7 +127,7 @@ void EvalOptions::validate() const {
 
 DataOptions PredictOptions::table() const {
   DataOptions table;
-  table.path = input_path;
+  table.path = input_path.empty() ? "-" : input_path;  // "-": standard input
   table.delimiter = delimiter;
   table.text_column = text_column;
   return table;
@@ -135,12 +135,9 @@ DataOptions PredictOptions::table() const {
 
 void PredictOptions::validate() const {
   check(!model_dir.empty(), "--model is required (a directory written by senti-train)");
-  if (!text_column.empty()) {
-    check(!input_path.empty(), "--text-column reads a column of a CSV or TSV file: give --input");
-    table().validate("--input");
-  }
+  if (!text_column.empty()) table().validate("--input");
   check(delimiter.empty() || !text_column.empty(),
-        "--delimiter separates the fields of a CSV or TSV --input: give --text-column as well");
+        "--delimiter separates the fields of a CSV or TSV input: give --text-column as well");
   check_choice("--format", format, {"text", "json", "csv", "html"});
   check_range<int64_t>("--top-k", top_k, 1, 100000);
   check_choice("--color", color, {"auto", "always", "never"});

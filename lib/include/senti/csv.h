@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,10 +60,15 @@ class CsvParser {
 /// Reads a delimited file one record at a time, holding a block of it rather than all of it.
 class CsvReader {
  public:
-  /// Opens `path` and reads its header row. Throws senti::Error naming the file when it is a
-  /// directory, cannot be read, is empty or is malformed (later records throw from next()).
+  /// Opens `path` ("-": standard input) and reads its header row. Throws senti::Error naming the
+  /// file when it is a directory, cannot be read, is empty or is malformed (later records throw
+  /// from next()).
   CsvReader(const std::string& path, char delimiter);
+  ~CsvReader();
+  CsvReader(const CsvReader&) = delete;
+  CsvReader& operator=(const CsvReader&) = delete;
 
+  /// The file's name in messages: the path, or "<stdin>".
   const std::string& path() const { return path_; }
   const std::vector<std::string>& header() const { return header_; }
 
@@ -76,7 +80,7 @@ class CsvReader {
   bool fill();
 
   std::string path_;
-  std::ifstream in_;
+  int fd_ = -1;
   CsvParser parser_;
   std::vector<CsvRecord> ready_;
   size_t taken_ = 0;  // records of ready_ already handed out

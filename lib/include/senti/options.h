@@ -94,7 +94,7 @@ struct EvalOptions {
 struct PredictOptions {
   std::string model_dir;        ///< trained model directory (--model)
   std::string input_path;       ///< read texts from this file, one per line; empty: stdin
-  std::string text_column;      ///< when set: --input is a CSV/TSV file, predict this column
+  std::string text_column;      ///< when set: the input is a CSV/TSV file, predict this column
   std::string delimiter;        ///< that file's field separator; empty: from its extension
   std::string format = "text";  ///< text, json or csv
   int64_t top_k = 1;            ///< labels shown per text, >= 1
