@@ -13,6 +13,7 @@ printf 'text,label\ngood,\nbad,\n' >"$WORK/no-labels.csv"
 
 expect_error "no-such.csv: cannot open file for reading" "$T" --data "$WORK/no-such.csv" --out "$WORK/m"
 expect_error "empty.csv: file is empty" "$T" --data "$WORK/empty.csv" --out "$WORK/m"
+expect_error "standard input, cannot be read again to resume" "$T" --data - --out "$WORK/m"
 expect_error "has a header but no data rows" "$T" --data "$WORK/header-only.csv" --out "$WORK/m"
 expect_error "holds only one label ('1')" "$T" --data "$WORK/one-class.csv" --out "$WORK/m"
 expect_error "open-quote.csv:3:1: quoted field is never closed" "$T" --data "$WORK/open-quote.csv" --out "$WORK/m"

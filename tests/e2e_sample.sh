@@ -30,6 +30,10 @@ at_least "$accuracy" 0.90 || fail "sample accuracy $accuracy is below 0.90"
 [ "$(json_value "$WORK/metrics.json" n)" = 80 ] || fail "eval did not count 80 rows"
 grep -q "confusion matrix" "$WORK/eval.txt" || fail "eval printed no confusion matrix"
 head -1 "$WORK/errors.csv" | grep -q "^line,text,gold,predicted,probability$" || fail "errors.csv header"
+# The same file on stdin gives the same metrics.
+"$BIN/senti-eval" --model "$WORK/model" --data - --json "$WORK/stdin-metrics.json" \
+  <"$DATA/test.csv" >/dev/null || fail "eval from stdin failed"
+[ "$(json_value "$WORK/stdin-metrics.json" accuracy)" = "$accuracy" ] || fail "eval from stdin differs"
 
 # Labels the model never saw are reported and counted wrong, not a crash.
 printf 'review,sentiment\nThe coffee was wonderful .,positive\nThe coffee was ok .,neutral\n' \

@@ -31,6 +31,20 @@ TEST_CASE("options: messages name the flag, the value and the range", "[options]
   options.valid_split = 1.5;
   REQUIRE_THROWS_WITH(options.validate(),
                       "--valid-split: 1.5 is out of range [0, 1) (0 turns validation off)");
+  // Standard input cannot be read again to resume a run; senti-eval reads it.
+  const std::string no_stdin =
+      "senti-train reads --data and --valid from files ('-', standard input, cannot be read again "
+      "to resume an interrupted run)";
+  options = valid_train();
+  options.data.path = "-";
+  REQUIRE_THROWS_WITH(options.validate(), no_stdin);
+  options = valid_train();
+  options.valid_path = "-";
+  REQUIRE_THROWS_WITH(options.validate(), no_stdin);
+  senti::EvalOptions eval_stdin;
+  eval_stdin.model_dir = "m";
+  eval_stdin.data.path = "-";
+  CHECK_NOTHROW(eval_stdin.validate());
   options = valid_train();
   options.model.encoder = "lstm";
   REQUIRE_THROWS_WITH(options.validate(),

@@ -138,7 +138,7 @@ void add_eval_options(CLI::App& app, EvalOptions& options) {
   add_version(app);
   app.add_option("--model", options.model_dir, "model directory written by senti-train")
       ->required();
-  add_data_options(app, options.data, "labeled test data");
+  add_data_options(app, options.data, "labeled test data ('-': standard input)");
   app.add_option("--json", options.json_path, "also write the metrics as JSON to this file");
   app.add_option("--errors", options.errors_path,
                  "write misclassified rows (text, gold, predicted, probability) as CSV");

@@ -107,6 +107,10 @@ void LinearOptions::validate() const {
 
 void TrainOptions::validate() const {
   data.validate("--data");
+  // A run is resumed by reading its data again, which standard input cannot give.
+  check(data.path != "-" && valid_path != "-",
+        "senti-train reads --data and --valid from files ('-', standard input, cannot be read "
+        "again to resume an interrupted run)");
   check(!out.empty(), "--out is required (the model directory to write), or --resume DIR");
   check(valid_split >= 0.0 && valid_split < 1.0,
         fmt::format("--valid-split: {} is out of range [0, 1) (0 turns validation off)",
