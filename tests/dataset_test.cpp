@@ -137,6 +137,20 @@ TEST_CASE("dataset: one text column for prediction, every row kept", "[dataset]"
   CHECK(texts == expected);
   CHECK_FALSE(batched.next_batch(texts, 2));
   CHECK(texts.size() == expected.size());
+  // Kept columns, the text column itself among them, come beside each text; a row too short for
+  // one gets an empty field.
+  senti::TextColumnReader keeping(options, {"body", "0"});
+  CHECK(keeping.kept_names() == std::vector<std::string>{"body", "id"});
+  std::vector<std::string> kept_texts;
+  std::vector<std::vector<std::string>> kept;
+  REQUIRE(keeping.next_batch(kept_texts, 100, &kept));
+  CHECK(kept_texts == expected);
+  REQUIRE(kept.size() == expected.size());
+  CHECK(kept[0] == std::vector<std::string>{"first, with a comma", "1"});
+  CHECK(kept[3] == std::vector<std::string>{"", "4"});
+  CHECK(kept[4] == std::vector<std::string>{"caf\xC3\xA9 \xEF\xBF\xBD", "5"});
+  REQUIRE_THROWS_WITH(senti::TextColumnReader(options, {"id", "title"}),
+                      Catch::StartsWith("--keep-columns: no column named 'title' in " + path));
   options.text_column = "0";
   CHECK(read_all(options).front() == "1");
   // TSV by extension, or by --delimiter.

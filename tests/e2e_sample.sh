@@ -65,6 +65,22 @@ PY
 "$BIN/senti-predict" --model "$WORK/model" --input "$WORK/column.txt" --format csv \
   >"$WORK/lines.csv" || fail "predict lines"
 cmp -s "$WORK/column.csv" "$WORK/lines.csv" || fail "a column and the same lines predict differently"
+# Kept columns (the gold label here) come first in CSV output, and under "columns" in JSON.
+"$BIN/senti-predict" --model "$WORK/model" --input "$DATA/test.csv" --text-column review \
+  --keep-columns sentiment --format csv >"$WORK/kept.csv" || fail "predict --keep-columns csv"
+"$BIN/senti-predict" --model "$WORK/model" --input "$DATA/test.csv" --text-column review \
+  --keep-columns 1 --format json >"$WORK/kept.json" || fail "predict --keep-columns json"
+python3 - "$DATA/test.csv" "$WORK/kept.csv" "$WORK/column.csv" "$WORK/kept.json" <<'PY' || fail "--keep-columns"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+kept = list(csv.reader(open(sys.argv[2])))
+assert kept[0] == ["sentiment", "text", "label", "probability"], kept[0]
+plain = list(csv.reader(open(sys.argv[3])))
+assert [k[1:] for k in kept] == plain, "kept columns changed the answers"
+assert [k[0] for k in kept[1:]] == [r["sentiment"] for r in rows]
+objects = [json.loads(line) for line in open(sys.argv[4])]
+assert [o["columns"] for o in objects] == [{"sentiment": r["sentiment"]} for r in rows]
+PY
 # The same table on stdin.
 "$BIN/senti-predict" --model "$WORK/model" --text-column review --format csv <"$DATA/test.csv" \
   >"$WORK/stdin.csv" 2>"$WORK/stdin.err" || fail "predict --text-column from stdin failed"

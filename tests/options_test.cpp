@@ -105,10 +105,22 @@ TEST_CASE("options: predict and eval checks", "[options]") {
   predict.delimiter = "tab";
   CHECK_NOTHROW(predict.validate());
   CHECK(predict.table().resolved_delimiter() == '\t');
+  // Kept columns come from the table, into csv or json output.
+  predict.keep_columns = {"id"};
+  CHECK_NOTHROW(predict.validate());
+  predict.format = "html";
+  REQUIRE_THROWS_WITH(predict.validate(),
+                      "--keep-columns: kept columns are written by --format csv or json, not html");
+  predict.format = "json";
   predict.text_column.clear();
   REQUIRE_THROWS_WITH(
       predict.validate(),
       "--delimiter separates the fields of a CSV or TSV input: give --text-column as well");
+  predict.delimiter.clear();
+  REQUIRE_THROWS_WITH(
+      predict.validate(),
+      "--keep-columns copies columns of a CSV or TSV input: give --text-column as well");
+  predict.keep_columns.clear();
   senti::EvalOptions eval;
   eval.data.path = "d.csv";
   REQUIRE_THROWS_WITH(eval.validate(), "--model is required (a directory written by senti-train)");

@@ -166,6 +166,10 @@ void add_predict_options(CLI::App& app, PredictOptions& options) {
                  "read --input (or stdin) as a CSV (TSV by .tsv extension) and predict this "
                  "column, by name or 0-based index");
   add_delimiter_option(app, options.delimiter, " of such a file");
+  app.add_option("--keep-columns", options.keep_columns,
+                 "columns of that file to copy into the output beside each answer, by name or "
+                 "0-based index, comma-separated (--format csv or json)")
+      ->delimiter(',');
   app.add_option("--format", options.format,
                  "output: text, json (one object per line), csv, or html (a page with each text "
                  "shaded by attention)");

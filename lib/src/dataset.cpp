@@ -279,16 +279,29 @@ const DataOptions& checked(const DataOptions& options, const std::string& flag) 
 
 }  // namespace
 
-TextColumnReader::TextColumnReader(const DataOptions& options, const std::string& flag)
+TextColumnReader::TextColumnReader(const DataOptions& options, const std::vector<std::string>& keep,
+                                   const std::string& flag)
     : reader_(checked(options, flag).path, options.resolved_delimiter()) {
-  column_ = resolve_column(options.text_column, reader_.header(), flag, options.path);
-  name_ = reader_.header()[column_];
+  const auto& header = reader_.header();
+  column_ = resolve_column(options.text_column, header, flag, reader_.path());
+  name_ = header[column_];
+  for (const auto& spec : keep) {
+    kept_.push_back(resolve_column(spec, header, "--keep-columns", reader_.path()));
+    kept_names_.push_back(header[kept_.back()]);
+  }
 }
 
-bool TextColumnReader::next_batch(std::vector<std::string>& texts, size_t limit) {
+bool TextColumnReader::next_batch(std::vector<std::string>& texts, size_t limit,
+                                  std::vector<std::vector<std::string>>* kept) {
   size_t added = 0;
   for (; added < limit && reader_.next(record_); ++added) {
     ++rows_;
+    if (kept != nullptr) {  // before the text is moved out: it may be kept as well
+      auto& fields = kept->emplace_back();
+      for (const size_t k : kept_) {
+        fields.push_back(k < record_.fields.size() ? sanitize_utf8(record_.fields[k]) : "");
+      }
+    }
     if (column_ >= record_.fields.size()) {
       ++short_rows_;
       texts.emplace_back();

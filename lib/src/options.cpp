@@ -142,6 +142,10 @@ void PredictOptions::validate() const {
   if (!text_column.empty()) table().validate("--input");
   check(delimiter.empty() || !text_column.empty(),
         "--delimiter separates the fields of a CSV or TSV input: give --text-column as well");
+  check(keep_columns.empty() || !text_column.empty(),
+        "--keep-columns copies columns of a CSV or TSV input: give --text-column as well");
+  check(keep_columns.empty() || format == "csv" || format == "json",
+        "--keep-columns: kept columns are written by --format csv or json, not " + format);
   check_choice("--format", format, {"text", "json", "csv", "html"});
   check_range<int64_t>("--top-k", top_k, 1, 100000);
   check_choice("--color", color, {"auto", "always", "never"});

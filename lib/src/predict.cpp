@@ -126,8 +126,13 @@ std::vector<int64_t> ranked_labels(const Prediction& prediction, const PredictOp
 class Writer {
  public:
   Writer(const PredictOptions& options, const LabelSet& labels, int64_t heads, double share,
-         std::ostream& out)
-      : options_(options), labels_(labels), heads_(heads), share_(share), out_(out) {
+         std::vector<std::string> kept_names, std::ostream& out)
+      : options_(options),
+        labels_(labels),
+        heads_(heads),
+        share_(share),
+        kept_names_(std::move(kept_names)),
+        out_(out) {
     const char* no_color = std::getenv("NO_COLOR");
     const char* term = std::getenv("TERM");
     color_ = options.color == "always" || (options.color == "auto" && isatty(STDOUT_FILENO) != 0 &&
@@ -141,6 +146,7 @@ class Writer {
       return;
     }
     if (options_.format != "csv") return;
+    for (const auto& name : kept_names_) out_ << csv_escape(name) << ",";
     out_ << "text,label,probability";
     if (options_.all_scores) {
       for (const auto& name : labels_.names()) out_ << "," << csv_escape("p_" + name);
@@ -148,11 +154,13 @@ class Writer {
     out_ << "\n";
   }
 
-  void write(const std::string& text, const Prediction* prediction) {
+  /// `kept`: the row's --keep-columns values, when there are any.
+  void write(const std::string& text, const Prediction* prediction,
+             const std::vector<std::string>* kept) {
     if (options_.format == "json")
-      write_json(text, prediction);
+      write_json(text, prediction, kept);
     else if (options_.format == "csv")
-      write_csv(text, prediction);
+      write_csv(text, prediction, kept);
     else if (options_.format == "html")
       write_html(text, prediction);
     else
@@ -194,8 +202,16 @@ class Writer {
     }
   }
 
-  void write_json(const std::string& text, const Prediction* prediction) {
+  void write_json(const std::string& text, const Prediction* prediction,
+                  const std::vector<std::string>* kept) {
     nlohmann::ordered_json json = {{"text", text}};
+    if (kept != nullptr) {
+      nlohmann::ordered_json columns = nlohmann::ordered_json::object();
+      for (size_t k = 0; k < kept->size() && k < kept_names_.size(); ++k) {
+        columns[kept_names_[k]] = (*kept)[k];
+      }
+      json["columns"] = columns;
+    }
     if (prediction == nullptr) {
       json["label"] = nullptr;
     } else {
@@ -273,7 +289,11 @@ class Writer {
     out_ << "</tr>\n";
   }
 
-  void write_csv(const std::string& text, const Prediction* prediction) {
+  void write_csv(const std::string& text, const Prediction* prediction,
+                 const std::vector<std::string>* kept) {
+    if (kept != nullptr) {
+      for (const auto& value : *kept) out_ << csv_escape(value) << ",";
+    }
     out_ << csv_escape(text) << ",";
     if (prediction == nullptr) {
       out_ << ",";
@@ -293,7 +313,8 @@ class Writer {
   const PredictOptions& options_;
   const LabelSet& labels_;
   int64_t heads_;
-  double share_;  // the TF-IDF model's weight in the mix
+  double share_;                         // the TF-IDF model's weight in the mix
+  std::vector<std::string> kept_names_;  // --keep-columns, as the header names them
   std::ostream& out_;
   bool color_ = false;
 };
@@ -307,7 +328,7 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
   // A table's header is read before the model loads, so that a wrong column is reported at once;
   // its rows are read as they are predicted.
   std::optional<TextColumnReader> column;
-  if (!options.text_column.empty()) column.emplace(options.table());
+  if (!options.text_column.empty()) column.emplace(options.table(), options.keep_columns);
   int fd = STDIN_FILENO;
   if (!options.input_path.empty() && !column) {
     fd = ::open(options.input_path.c_str(), O_RDONLY);
@@ -336,7 +357,8 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
   const bool with_attention =
       options.explain || options.format == "json" || options.format == "html";
   Writer writer(options, bundle.labels, bundle.model_options.attention_heads,
-                bundle.linear.model ? bundle.linear.share : 0.0, out);
+                bundle.linear.model ? bundle.linear.share : 0.0,
+                column ? column->kept_names() : std::vector<std::string>{}, out);
   writer.header();
   if (interactive) {
     std::cerr << "senti-predict: type a sentence and press Enter (Ctrl-D to quit); labels: ";
@@ -349,9 +371,10 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
   // them costs about 0.05 s (their new threads spin while waiting for work), which a sentence
   // typed or piped alone would pay without gaining anything.
   bool threads_started = false;
-  // Predicts `lines` and writes the answers in their order; blank ones get no label. False when
-  // the reader of the output went away.
-  const auto answer = [&](std::vector<std::string>& lines) {
+  // Predicts `lines` and writes the answers in their order, each with its row of `kept` when
+  // given; blank lines get no label. False when the reader of the output went away.
+  const auto answer = [&](std::vector<std::string>& lines,
+                          const std::vector<std::vector<std::string>>* kept) {
     if (!threads_started && lines.size() > 1) {
       use_threads(options.threads);
       threads_started = true;
@@ -378,7 +401,7 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
                      bundle.max_tokens);
         warned_truncation = true;
       }
-      writer.write(lines[i], prediction);
+      writer.write(lines[i], prediction, kept != nullptr ? &(*kept)[i] : nullptr);
     }
     out.flush();
     return static_cast<bool>(out);
@@ -391,9 +414,12 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
   std::vector<std::string> lines;
   if (column) {
     spdlog::info("{}: predicting column '{}'", column->path(), column->name());
-    while (column->next_batch(lines, limit)) {
-      if (!answer(lines)) return;  // the reader went away
+    std::vector<std::vector<std::string>> kept;
+    const bool keep = !column->kept_names().empty();
+    while (column->next_batch(lines, limit, keep ? &kept : nullptr)) {
+      if (!answer(lines, keep ? &kept : nullptr)) return;  // the reader went away
       lines.clear();
+      kept.clear();
     }
     spdlog::info("{}: predicted column '{}' of {} rows", column->path(), column->name(),
                  column->rows());
@@ -410,7 +436,7 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
     }
     LineReader reader(fd);
     while (reader.next_batch(lines, limit)) {
-      if (!answer(lines)) return;  // the reader went away
+      if (!answer(lines, nullptr)) return;  // the reader went away
       if (interactive) std::cerr << "> " << std::flush;
       lines.clear();
     }

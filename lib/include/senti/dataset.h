@@ -38,16 +38,22 @@ Dataset load_dataset(const DataOptions& options);
 class TextColumnReader {
  public:
   /// Opens `options.path` and finds the column `options.text_column` (a name or 0-based index;
-  /// required) in its header. Throws senti::Error naming the file, `flag` or the column.
-  explicit TextColumnReader(const DataOptions& options, const std::string& flag = "--text-column");
+  /// required) in its header, and the columns `keep` names (--keep-columns) to hand out beside
+  /// the texts. Throws senti::Error naming the file, the flag or the column.
+  explicit TextColumnReader(const DataOptions& options, const std::vector<std::string>& keep = {},
+                            const std::string& flag = "--text-column");
 
   const std::string& path() const { return reader_.path(); }
   const std::string& name() const { return name_; }  ///< the column's name in the header
+  /// The kept columns' names in the header, in the order asked for.
+  const std::vector<std::string>& kept_names() const { return kept_names_; }
 
   /// Appends the next rows' texts, up to `limit` of them, in file order: valid UTF-8, and empty
-  /// for a row too short to have the column. False when no rows were left. A malformed row
+  /// for a row too short to have the column. With `kept`, appends each row's kept fields there
+  /// as well (valid UTF-8, empty when missing). False when no rows were left. A malformed row
   /// throws senti::Error naming the file and line.
-  bool next_batch(std::vector<std::string>& texts, size_t limit);
+  bool next_batch(std::vector<std::string>& texts, size_t limit,
+                  std::vector<std::vector<std::string>>* kept = nullptr);
 
   int64_t rows() const { return rows_; }              ///< data rows read so far
   int64_t short_rows() const { return short_rows_; }  ///< of those, rows without the column
@@ -56,6 +62,8 @@ class TextColumnReader {
   CsvReader reader_;
   size_t column_ = 0;
   std::string name_;
+  std::vector<size_t> kept_;
+  std::vector<std::string> kept_names_;
   CsvRecord record_;
   int64_t rows_ = 0;
   int64_t short_rows_ = 0;

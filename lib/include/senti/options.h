@@ -92,17 +92,18 @@ struct EvalOptions {
 
 /// Everything senti-predict takes.
 struct PredictOptions {
-  std::string model_dir;        ///< trained model directory (--model)
-  std::string input_path;       ///< read texts from this file, one per line; empty: stdin
-  std::string text_column;      ///< when set: the input is a CSV/TSV file, predict this column
-  std::string delimiter;        ///< that file's field separator; empty: from its extension
-  std::string format = "text";  ///< text, json or csv
-  int64_t top_k = 1;            ///< labels shown per text, >= 1
-  bool all_scores = false;      ///< show every label's probability
-  bool explain = false;         ///< show tokens with their attention weights
-  std::string color = "auto";   ///< shade --explain output: auto, always or never
-  int64_t batch_size = 256;     ///< texts per forward pass when reading a file or pipe, >= 1
-  int64_t threads = 0;          ///< CPU threads; 0: all cores
+  std::string model_dir;    ///< trained model directory (--model)
+  std::string input_path;   ///< read texts from this file, one per line; empty: stdin
+  std::string text_column;  ///< when set: the input is a CSV/TSV file, predict this column
+  std::string delimiter;    ///< that file's field separator; empty: from its extension
+  std::vector<std::string> keep_columns;  ///< columns of that file copied into csv/json output
+  std::string format = "text";            ///< text, json, csv or html
+  int64_t top_k = 1;                      ///< labels shown per text, >= 1
+  bool all_scores = false;                ///< show every label's probability
+  bool explain = false;                   ///< show tokens with their attention weights
+  std::string color = "auto";             ///< shade --explain output: auto, always or never
+  int64_t batch_size = 256;  ///< texts per forward pass when reading a file or pipe, >= 1
+  int64_t threads = 0;       ///< CPU threads; 0: all cores
 
   /// How --input is read when it is a table (--text-column).
   DataOptions table() const;
