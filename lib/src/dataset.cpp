@@ -133,27 +133,28 @@ Dataset load_dataset(const DataOptions& options) {
   // The file is read record by record, keeping only the two columns used: the first rows are
   // held back to choose the columns from, and the rest are never held whole.
   CsvReader reader(options.path, options.resolved_delimiter());
+  const std::string& path = reader.path();  // "<stdin>" for "-"
   const auto& header = reader.header();
   std::vector<CsvRecord> sample;
   for (CsvRecord record; sample.size() < kRowsSampledForChoice && reader.next(record);) {
     sample.push_back(std::move(record));
   }
   if (header.size() < 2) {
-    throw Error(options.path + ": needs a text and a label column, but the header has " +
+    throw Error(path + ": needs a text and a label column, but the header has " +
                 std::to_string(header.size()) + " column (" + list_columns(header) +
                 "); is the delimiter right? (--delimiter)");
   }
-  if (sample.empty()) throw Error(options.path + ": has a header but no data rows");
+  if (sample.empty()) throw Error(path + ": has a header but no data rows");
 
   // Column indexes; kUnset until given or chosen. (std::optional here set off GCC 12's
   // -Wmaybe-uninitialized, a false positive.)
   constexpr size_t kUnset = SIZE_MAX;
   size_t label_column = kUnset, text_column = kUnset;
   if (!options.label_column.empty()) {
-    label_column = resolve_column(options.label_column, header, "--label-column", options.path);
+    label_column = resolve_column(options.label_column, header, "--label-column", path);
   }
   if (!options.text_column.empty()) {
-    text_column = resolve_column(options.text_column, header, "--text-column", options.path);
+    text_column = resolve_column(options.text_column, header, "--text-column", path);
   }
   const bool label_chosen = label_column == kUnset, text_chosen = text_column == kUnset;
   if (label_chosen) {
@@ -186,29 +187,28 @@ Dataset load_dataset(const DataOptions& options) {
     }
   }
   if (label_column == kUnset) {
-    throw Error(options.path + ": cannot tell which column holds the labels (columns: " +
+    throw Error(path + ": cannot tell which column holds the labels (columns: " +
                 list_columns(header) + "); name it with --label-column");
   }
   if (label_column == text_column) {
     throw Error("--text-column and --label-column both name column " + std::to_string(text_column) +
-                " ('" + header[text_column] + "') of " + options.path);
+                " ('" + header[text_column] + "') of " + path);
   }
   for (const size_t chosen : {text_column, label_column}) {
     if (std::count(header.begin(), header.end(), header[chosen]) > 1) {
       spdlog::warn(
           "{}: several columns are named '{}'; using column {} (choose by 0-based index "
           "with --text-column/--label-column)",
-          options.path, header[chosen], chosen);
+          path, header[chosen], chosen);
     }
   }
   if (text_chosen || label_chosen) {
-    spdlog::info("{}: using column '{}' as text and '{}' as label{}", options.path,
-                 header[text_column], header[label_column],
-                 " (set --text-column/--label-column to choose others)");
+    spdlog::info("{}: using column '{}' as text and '{}' as label{}", path, header[text_column],
+                 header[label_column], " (set --text-column/--label-column to choose others)");
   }
 
   Dataset dataset;
-  dataset.path = options.path;
+  dataset.path = path;
   dataset.text_column = header[text_column];
   dataset.label_column = header[label_column];
   const size_t needed = std::max(text_column, label_column) + 1;
@@ -235,7 +235,7 @@ Dataset load_dataset(const DataOptions& options) {
     }
     if (!problem.empty()) {
       if (options.strict) {
-        throw Error(options.path + ":" + std::to_string(record.line) + ": row " + problem +
+        throw Error(path + ":" + std::to_string(record.line) + ": row " + problem +
                     " (drop --strict to skip such rows)");
       }
       ++dataset.skipped;
@@ -257,11 +257,11 @@ Dataset load_dataset(const DataOptions& options) {
     spdlog::warn(
         "{}: skipped {} row(s) with empty text, empty label or the wrong number of fields "
         "(lines {}{})",
-        options.path, dataset.skipped, lines,
+        path, dataset.skipped, lines,
         dataset.skipped > static_cast<int64_t>(dataset.skipped_lines.size()) ? ", ..." : "");
   }
   if (dataset.examples.empty()) {
-    throw Error(options.path + ": no usable rows: all " + std::to_string(dataset.skipped) +
+    throw Error(path + ": no usable rows: all " + std::to_string(dataset.skipped) +
                 " rows have empty text or label in columns '" + dataset.text_column + "'/'" +
                 dataset.label_column + "'");
   }

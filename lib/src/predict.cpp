@@ -353,7 +353,8 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
   // A closed stdout (`| head -1`) must end the program quietly, not kill it with SIGPIPE.
   ::signal(SIGPIPE, SIG_IGN);
 
-  const bool interactive = options.input_path.empty() && isatty(fd) != 0;
+  // A table on a terminal is still a table: read to its end, every row answered, no prompt.
+  const bool interactive = !column && options.input_path.empty() && isatty(fd) != 0;
   const bool with_attention =
       options.explain || options.format == "json" || options.format == "html";
   Writer writer(options, bundle.labels, bundle.model_options.attention_heads,
