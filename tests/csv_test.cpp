@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <iterator>
+
 #include "senti/csv.h"
 #include "senti/error.h"
 #include "test_util.h"
@@ -163,4 +166,20 @@ TEST_CASE("csv: a reader hands out a file's records one at a time", "[csv]") {
   CHECK_FALSE(reader.next(record));
   REQUIRE_THROWS_WITH(senti::CsvReader(dir.write("e.csv", "\n\n"), ','),
                       Catch::Contains("e.csv: file is empty (expected a header row)"));
+}
+
+TEST_CASE("csv: a reader that cannot start closes its file", "[csv]") {
+  senti::test::TempDir dir;
+  const auto empty = dir.write("e.csv", "");
+  const auto broken = dir.write("b.csv", "\"never closed\n");
+  const auto open_files = [] {
+    const std::filesystem::directory_iterator fds("/proc/self/fd");
+    return std::distance(begin(fds), end(fds));
+  };
+  const auto before = open_files();
+  for (int i = 0; i < 20; ++i) {
+    REQUIRE_THROWS_WITH(senti::CsvReader(empty, ','), Catch::Contains("file is empty"));
+    REQUIRE_THROWS_WITH(senti::CsvReader(broken, ','), Catch::Contains("never closed"));
+  }
+  CHECK(open_files() == before);
 }

@@ -31,22 +31,21 @@ void CsvParser::feed(std::string_view bytes, std::vector<CsvRecord>& out) {
         bom_.clear();
       }
     } else {
-      started_ = true;
-      const std::string held = std::move(bom_);
-      bom_.clear();
-      consume(held, out);
+      start(out);
     }
   }
   consume(bytes, out);
 }
 
+void CsvParser::start(std::vector<CsvRecord>& out) {
+  started_ = true;
+  const std::string held = std::move(bom_);
+  bom_.clear();
+  consume(held, out);
+}
+
 void CsvParser::finish(std::vector<CsvRecord>& out) {
-  if (!started_) {
-    started_ = true;
-    const std::string held = std::move(bom_);
-    bom_.clear();
-    consume(held, out);
-  }
+  if (!started_) start(out);
   if (after_quote_) after_quote_ = in_quotes_ = false;  // the input ended on a closing quote
   if (in_quotes_) {
     throw Error(name_ + ":" + std::to_string(quote_line_) + ":" + std::to_string(quote_column_) +
@@ -146,22 +145,22 @@ void CsvParser::consume(std::string_view bytes, std::vector<CsvRecord>& out) {
 CsvReader::CsvReader(const std::string& path, char delimiter)
     : path_(path == "-" ? "<stdin>" : path), parser_(delimiter, path_) {
   if (path == "-") {
-    fd_ = STDIN_FILENO;
+    file_.fd = STDIN_FILENO;
   } else {
     std::error_code error;
     if (std::filesystem::is_directory(path, error)) {
       throw Error(path + ": is a directory, not a CSV or TSV file");
     }
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) throw Error(path + ": cannot open file for reading");
+    file_.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (file_.fd < 0) throw Error(path + ": cannot open file for reading");
   }
   CsvRecord first;
   if (!next(first)) throw Error(path_ + ": file is empty (expected a header row)");
   header_ = std::move(first.fields);
 }
 
-CsvReader::~CsvReader() {
-  if (fd_ > STDIN_FILENO) ::close(fd_);
+CsvReader::File::~File() {
+  if (fd > STDIN_FILENO) ::close(fd);
 }
 
 bool CsvReader::next(CsvRecord& record) {
@@ -177,7 +176,7 @@ bool CsvReader::fill() {
   while (ready_.empty() && !finished_) {
     ssize_t count;
     do {
-      count = ::read(fd_, block.data(), block.size());
+      count = ::read(file_.fd, block.data(), block.size());
     } while (count < 0 && errno == EINTR);
     if (count < 0) throw Error(path_ + ": read error (" + std::strerror(errno) + ")");
     if (count == 0) {

@@ -37,6 +37,8 @@ class CsvParser {
   void finish(std::vector<CsvRecord>& out);
 
  private:
+  // Ends the byte order mark check: what was held back as a possible mark is data.
+  void start(std::vector<CsvRecord>& out);
   void consume(std::string_view bytes, std::vector<CsvRecord>& out);
   void end_field();
   void end_record(std::vector<CsvRecord>& out);
@@ -64,9 +66,6 @@ class CsvReader {
   /// file when it is a directory, cannot be read, is empty or is malformed (later records throw
   /// from next()).
   CsvReader(const std::string& path, char delimiter);
-  ~CsvReader();
-  CsvReader(const CsvReader&) = delete;
-  CsvReader& operator=(const CsvReader&) = delete;
 
   /// The file's name in messages: the path, or "<stdin>".
   const std::string& path() const { return path_; }
@@ -79,8 +78,18 @@ class CsvReader {
   // Reads blocks until a record is ready or the file ends; false at the end with none ready.
   bool fill();
 
+  // The open file, closed when the reader goes (also from a constructor that throws); standard
+  // input is left open.
+  struct File {
+    int fd = -1;
+    File() = default;
+    File(const File&) = delete;
+    File& operator=(const File&) = delete;
+    ~File();
+  };
+
   std::string path_;
-  int fd_ = -1;
+  File file_;
   CsvParser parser_;
   std::vector<CsvRecord> ready_;
   size_t taken_ = 0;  // records of ready_ already handed out
