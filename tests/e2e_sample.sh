@@ -128,6 +128,14 @@ done
 cmp -s "$WORK/repro-a/tokenizer.model" "$WORK/repro-b/tokenizer.model" || fail "tokenizers differ"
 cmp -s "$WORK/repro-a/weights.pt" "$WORK/repro-b/weights.pt" || fail "weights differ"
 
+# Over --linear-max-entries the TF-IDF model is fitted on a sample of the texts, and says so.
+"$BIN/senti-train" --data "$DATA/train.csv" --out "$WORK/capped" --epochs 1 --seed 9 --quiet \
+  --linear-max-entries 20000 2>"$WORK/capped.err" || fail "training with a small TF-IDF budget"
+grep -q "over --linear-max-entries 20000; fitting it on a random" "$WORK/capped.err" \
+  || fail "the TF-IDF sample was not logged"
+"$BIN/senti-eval" --model "$WORK/capped" --data "$DATA/test.csv" >/dev/null \
+  || fail "eval of the model with a sampled TF-IDF part"
+
 # Retraining into the same directory replaces the model.
 "$BIN/senti-train" --data "$DATA/train.csv" --out "$WORK/model" --epochs 1 --quiet
 [ -f "$WORK/model/weights.pt" ] || fail "retrained model missing"

@@ -45,7 +45,7 @@ TEST_CASE("fuzz corpus: model inputs load or fail cleanly", "[fuzz]") {
   for (size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<int64_t>(i % 2);
   senti::LinearOptions linear_options;
   linear_options.buckets = 4096;
-  const senti::LinearPart linear{senti::fit_tfidf_model(texts, labels, 2, linear_options), 0.5};
+  const senti::LinearPart linear{senti::fit_tfidf_model(texts, labels, 2, linear_options, 1), 0.5};
   senti::save_bundle(dir.file("model"), small.model, small.tokenizer, small.labels, 64,
                      {{"training", nlohmann::json::object()}, {"history", nlohmann::json::array()}},
                      linear);

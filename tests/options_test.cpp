@@ -81,6 +81,10 @@ TEST_CASE("options: messages name the flag, the value and the range", "[options]
   options.linear.buckets = senti::kMaxTfidfBuckets + 1;
   REQUIRE_THROWS_WITH(options.validate(),
                       "--linear-buckets: 67108865 is out of range [1, 67108864]");
+  options = valid_train();
+  options.linear.max_entries = 0;
+  REQUIRE_THROWS_WITH(options.validate(),
+                      "--linear-max-entries: 0 is out of range [1, 1099511627776]");
 }
 
 TEST_CASE("options: predict and eval checks", "[options]") {

@@ -42,7 +42,7 @@ TEST_CASE("tfidf model: fits scikit-learn's TF-IDF + LogisticRegression(C=4) opt
   senti::LinearOptions options;
   options.buckets = 1 << 24;  // no collisions among the sample's 2,362 n-grams
   options.max_iterations = 1000;
-  const auto model = senti::fit_tfidf_model(train.texts, train.labels, 2, options);
+  const auto model = senti::fit_tfidf_model(train.texts, train.labels, 2, options, 1);
   CHECK(model->features() == 2362);  // the vocabulary size scikit-learn finds
   // P(positive) for the first test rows, from scikit-learn 1.2 on the same files:
   // make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
@@ -57,11 +57,53 @@ TEST_CASE("tfidf model: fits scikit-learn's TF-IDF + LogisticRegression(C=4) opt
   }
 }
 
+TEST_CASE("tfidf model: over --linear-max-entries it fits a seeded sample of the texts",
+          "[tfidf]") {
+  const auto train = sample_rows("train.csv");
+  const auto test = sample_rows("test.csv");
+  const auto fit = [&](int64_t max_entries, uint64_t seed) {
+    senti::LinearOptions options;
+    options.max_entries = max_entries;
+    return senti::fit_tfidf_model(train.texts, train.labels, 2, options, seed);
+  };
+  const auto accuracy = [&](const senti::TfidfModel& model) {
+    size_t right = 0;
+    for (size_t i = 0; i < test.texts.size(); ++i) {
+      const auto p = probabilities(model, test.texts[i]);
+      right += (p[1] > p[0] ? 1 : 0) == test.labels[i] ? 1 : 0;
+    }
+    return static_cast<double>(right) / static_cast<double>(test.texts.size());
+  };
+  const auto all = fit(senti::LinearOptions{}.max_entries, 1);
+  // Under the budget nothing changes, whatever the seed.
+  const auto under = fit(int64_t{1} << 20, 2);
+  CHECK(under->features() == all->features());
+  CHECK(probabilities(under, test.texts[0]) == probabilities(all, test.texts[0]));
+
+  // The sample's n-grams only (about half of the texts here), the same for the same seed,
+  // another for another seed; it still learns from what it fits.
+  const auto sampled = fit(20000, 1);
+  CHECK(sampled->features() < all->features());
+  const auto again = fit(20000, 1);
+  CHECK(again->features() == sampled->features());
+  for (size_t i = 0; i < 5; ++i)
+    CHECK(probabilities(again, test.texts[i]) == probabilities(sampled, test.texts[i]));
+  CHECK(fit(20000, 7)->features() != sampled->features());
+  CHECK(accuracy(sampled) >= 0.75);
+  CHECK(accuracy(all) >= accuracy(sampled));
+
+  // A budget smaller than any text still fits one.
+  const auto one = fit(1, 1);
+  CHECK(one->features() > 0);
+  const auto p = probabilities(one, test.texts[0]);
+  CHECK(p[0] + p[1] == Approx(1.0f).margin(1e-5));
+}
+
 TEST_CASE("tfidf model: three classes, unseen words, empty text", "[tfidf]") {
   const std::vector<std::string> texts = {"great film", "great cast",  "awful film",
                                           "awful plot", "it was okay", "okay I guess"};
   const std::vector<int64_t> labels = {0, 0, 1, 1, 2, 2};
-  const auto model = senti::fit_tfidf_model(texts, labels, 3, senti::LinearOptions{});
+  const auto model = senti::fit_tfidf_model(texts, labels, 3, senti::LinearOptions{}, 1);
   REQUIRE(model->classes() == 3);
   for (size_t i = 0; i < texts.size(); ++i) {
     const auto p = probabilities(model, texts[i]);
@@ -108,7 +150,7 @@ TEST_CASE("tfidf model: three classes, unseen words, empty text", "[tfidf]") {
 
 TEST_CASE("tfidf model: evidence per word adds up to the model's score", "[tfidf]") {
   const auto train = sample_rows("train.csv");
-  const auto model = senti::fit_tfidf_model(train.texts, train.labels, 2, {});
+  const auto model = senti::fit_tfidf_model(train.texts, train.labels, 2, {}, 1);
   const auto b = model->bias.data_ptr<float>();
   for (const std::string text : {"The waiter was friendly and the soup was great .",
                                  "Terrible  battery, never again", "zzzz qqqq", ""}) {
@@ -152,7 +194,7 @@ TEST_CASE("tfidf model: evidence per word adds up to the model's score", "[tfidf
 
 TEST_CASE("tfidf model: a chunk cache changes nothing but speed", "[tfidf]") {
   const auto train = sample_rows("train.csv");
-  const auto model = senti::fit_tfidf_model(train.texts, train.labels, 2, {});
+  const auto model = senti::fit_tfidf_model(train.texts, train.labels, 2, {}, 1);
   auto texts = sample_rows("test.csv").texts;
   const std::string long_chunk(70, 'x');  // longer than the cache keeps
   for (const char* text :
@@ -179,7 +221,7 @@ TEST_CASE("tfidf model: a chunk cache changes nothing but speed", "[tfidf]") {
   CHECK(cache.size() > 0);
   // Another model's rows are not this one's: a cache used by one model is emptied by the next.
   const std::vector<std::string> other_texts = {"great film", "awful film", "fine soup"};
-  const auto other = senti::fit_tfidf_model(other_texts, {1, 0, 1}, 2, {});
+  const auto other = senti::fit_tfidf_model(other_texts, {1, 0, 1}, 2, {}, 1);
   for (const auto& text : texts) {
     std::vector<float> cached(2), plain(2);
     other->probabilities(text, cached.data(), nullptr, &cache);
@@ -209,7 +251,7 @@ TEST_CASE("tfidf model: saved in the bundle, mixed into predictions, checked on 
           "[tfidf][bundle]") {
   auto small = senti::test::train_small_model(2);
   const auto train = sample_rows("train.csv");
-  senti::LinearPart linear{senti::fit_tfidf_model(train.texts, train.labels, 2, {}), 0.3};
+  senti::LinearPart linear{senti::fit_tfidf_model(train.texts, train.labels, 2, {}, 1), 0.3};
   senti::test::TempDir dir;
   const auto path = dir.file("model");
   const nlohmann::json config = {{"training", {{"seed", 1}}}, {"history", nlohmann::json::array()}};

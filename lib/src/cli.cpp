@@ -114,6 +114,9 @@ void add_train_options(CLI::App& app, TrainOptions& options) {
   app.add_option("--linear-buckets", linear.buckets, "hash buckets of the tfidf model's n-grams");
   app.add_option("--linear-iterations", linear.max_iterations,
                  "L-BFGS iterations fitting the tfidf model");
+  app.add_option("--linear-max-entries", linear.max_entries,
+                 "n-gram entries (8 bytes each) the tfidf model is fitted on at most; above it, "
+                 "on a random sample of the training texts");
   app.add_flag("-q,--quiet", options.quiet, "no progress output, only the summary");
 
   // --resume takes every option from the checkpoint; only threads and verbosity may change.

@@ -314,7 +314,7 @@ bool TextColumnReader::next_batch(std::vector<std::string>& texts, size_t limit,
 }
 
 std::pair<std::vector<Example>, std::vector<Example>> stratified_split(
-    const std::vector<Example>& examples, double held_out_fraction, uint64_t seed) {
+    std::vector<Example> examples, double held_out_fraction, uint64_t seed) {
   std::map<std::string, std::vector<size_t>> by_label;
   for (size_t i = 0; i < examples.size(); ++i) by_label[examples[i].label].push_back(i);
   std::mt19937_64 rng(seed);
@@ -329,7 +329,7 @@ std::pair<std::vector<Example>, std::vector<Example>> stratified_split(
   }
   std::pair<std::vector<Example>, std::vector<Example>> parts;
   for (size_t i = 0; i < examples.size(); ++i) {
-    (held_out[i] ? parts.second : parts.first).push_back(examples[i]);
+    (held_out[i] ? parts.second : parts.first).push_back(std::move(examples[i]));
   }
   return parts;
 }

@@ -24,7 +24,7 @@ SENTI_DEFINE_JSON(ModelOptions, embedding_dim, encoder, kernel_size, attention_d
 SENTI_DEFINE_JSON(TrainingOptions, epochs, batch_size, learning_rate, weight_decay, optimizer,
                   clip_norm, warmup, label_smoothing, token_dropout, subword_alpha, class_weights,
                   patience, select_by, max_tokens, seed, threads, device)
-SENTI_DEFINE_JSON(LinearOptions, model, c, buckets, max_iterations)
+SENTI_DEFINE_JSON(LinearOptions, model, c, buckets, max_iterations, max_entries)
 SENTI_DEFINE_JSON(TrainOptions, data, out, valid_path, valid_split, tokenizer, model, training,
                   linear, quiet)
 SENTI_DEFINE_JSON(EpochRecord, epoch, train_loss, train_accuracy, valid_loss, valid_accuracy,

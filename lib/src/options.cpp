@@ -103,6 +103,7 @@ void LinearOptions::validate() const {
   check(c > 0.0 && c <= 1e9, fmt::format("--linear-c: {} is out of range (0, 1e9]", c));
   check_range<int64_t>("--linear-buckets", buckets, 1, kMaxTfidfBuckets);
   check_range<int64_t>("--linear-iterations", max_iterations, 1, 100000);
+  check_range<int64_t>("--linear-max-entries", max_entries, 1, int64_t{1} << 40);
 }
 
 void TrainOptions::validate() const {

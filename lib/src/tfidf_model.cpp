@@ -1,6 +1,7 @@
 #include "senti/tfidf_model.h"
 
 #include <ATen/Parallel.h>
+#include <spdlog/spdlog.h>
 #include <torch/optim/lbfgs.h>
 
 #include <algorithm>
@@ -8,6 +9,8 @@
 #include <cmath>
 #include <iterator>
 #include <limits>
+#include <numeric>
+#include <random>
 #include <utility>
 
 #include "senti/error.h"
@@ -356,15 +359,14 @@ std::vector<Evidence> TfidfModelImpl::evidence(std::string_view text, int64_t la
   return all.take(label);
 }
 
-TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,
-                           const std::vector<int64_t>& labels, int64_t classes,
-                           const LinearOptions& options) {
+TfidfModel fit_tfidf_model(const std::vector<std::string>& all_texts,
+                           const std::vector<int64_t>& all_labels, int64_t classes,
+                           const LinearOptions& options, uint64_t seed) {
   const auto num_buckets = static_cast<uint32_t>(options.buckets);
   // Document frequencies, then one row per bucket seen, in bucket order.
   // The matrix below gets one entry per distinct bucket of each block of each text; counting them
   // here lets it be allocated once (growing it by doubling held up to twice its size).
   std::vector<int32_t> df(num_buckets, 0);
-  size_t entries_total = 0;
   HashedNgrams scratch;
   std::vector<uint32_t> seen;
   const auto distinct = [](std::vector<uint32_t>& buckets) {
@@ -372,14 +374,57 @@ TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,
     buckets.erase(std::unique(buckets.begin(), buckets.end()), buckets.end());
     return buckets.size();
   };
-  for (const auto& text : texts) {
-    hash_ngrams(text, num_buckets, scratch);
-    entries_total += distinct(scratch.words) + distinct(scratch.chars);
-    seen.clear();
-    std::set_union(scratch.words.begin(), scratch.words.end(), scratch.chars.begin(),
-                   scratch.chars.end(), std::back_inserter(seen));
-    for (uint32_t bucket : seen) ++df[bucket];
+  std::vector<uint32_t> entries_of;  // each text's matrix entries
+  const auto count = [&](const std::vector<std::string>& texts) {
+    std::fill(df.begin(), df.end(), 0);
+    entries_of.clear();
+    size_t total = 0;
+    for (const auto& text : texts) {
+      hash_ngrams(text, num_buckets, scratch);
+      entries_of.push_back(
+          static_cast<uint32_t>(distinct(scratch.words) + distinct(scratch.chars)));
+      total += entries_of.back();
+      seen.clear();
+      std::set_union(scratch.words.begin(), scratch.words.end(), scratch.chars.begin(),
+                     scratch.chars.end(), std::back_inserter(seen));
+      for (uint32_t bucket : seen) ++df[bucket];
+    }
+    return total;
+  };
+  size_t entries_total = count(all_texts);
+
+  // Above the budget the model is fitted on a seeded random sample of the texts that fits in it
+  // (the matrix holds 8 bytes an entry, and each L-BFGS iteration reads it all).
+  std::vector<std::string> sampled_texts;
+  std::vector<int64_t> sampled_labels;
+  const bool sampled = entries_total > static_cast<size_t>(options.max_entries);
+  if (sampled) {
+    std::vector<size_t> order(all_texts.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::mt19937_64 rng(seed);
+    std::shuffle(order.begin(), order.end(), rng);
+    std::vector<size_t> chosen;
+    size_t budget = static_cast<size_t>(options.max_entries);
+    for (const size_t i : order) {
+      if (entries_of[i] > budget) continue;
+      budget -= entries_of[i];
+      chosen.push_back(i);
+    }
+    if (chosen.empty()) chosen.push_back(order.front());
+    std::sort(chosen.begin(), chosen.end());
+    for (const size_t i : chosen) {
+      sampled_texts.push_back(all_texts[i]);
+      sampled_labels.push_back(all_labels[i]);
+    }
+    const size_t all_entries = entries_total;
+    entries_total = count(sampled_texts);
+    spdlog::info(
+        "tfidf model: the {} training texts hold {} n-gram entries, over --linear-max-entries "
+        "{}; fitting it on a random {} of them ({} entries)",
+        all_texts.size(), all_entries, options.max_entries, sampled_texts.size(), entries_total);
   }
+  const auto& texts = sampled ? sampled_texts : all_texts;
+  const auto& labels = sampled ? sampled_labels : all_labels;
   std::vector<int64_t> bucket_of_row;
   std::vector<float> idf;
   const double n = static_cast<double>(texts.size());

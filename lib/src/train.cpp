@@ -31,6 +31,18 @@
 namespace senti {
 namespace {
 
+// Texts with class ids `label_ids` as model input.
+std::vector<EncodedExample> encode_texts(const std::vector<std::string>& texts,
+                                         const std::vector<int64_t>& label_ids,
+                                         const Tokenizer& tokenizer, int64_t max_tokens) {
+  std::vector<EncodedExample> encoded;
+  encoded.reserve(texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    encoded.push_back({tokenizer.encode_for_model(texts[i], max_tokens, nullptr), label_ids[i]});
+  }
+  return encoded;
+}
+
 // Examples as model input; rows whose label `labels` does not hold are left out.
 std::vector<EncodedExample> encode_examples(const std::vector<Example>& examples,
                                             const Tokenizer& tokenizer, const LabelSet& labels,
@@ -79,7 +91,8 @@ LinearPart fit_linear(const TrainOptions& options, const std::vector<std::string
   LinearPart linear;
   if (options.linear.model == "none") return linear;
   const auto started = std::chrono::steady_clock::now();
-  linear.model = fit_tfidf_model(texts, label_ids, labels.size(), options.linear);
+  linear.model =
+      fit_tfidf_model(texts, label_ids, labels.size(), options.linear, options.training.seed);
   std::vector<float> probabilities;
   std::vector<int64_t> gold;
   std::vector<std::string> valid_texts;
@@ -248,20 +261,21 @@ LabelSet labels_of(const Dataset& data) {
 }
 
 // Training and validation rows: --valid's file (same columns as --data), a stratified split of
-// --data, or no validation rows.
+// --data, or no validation rows. The rows are moved out of `data`, which keeps what the file held
+// besides them: a training set's texts are held once.
 std::pair<std::vector<Example>, std::vector<Example>> split_rows(const TrainOptions& options,
-                                                                 const Dataset& data) {
+                                                                 Dataset& data) {
   if (!options.valid_path.empty()) {
     DataOptions valid_options = options.data;
     valid_options.path = options.valid_path;
     valid_options.text_column = data.text_column;
     valid_options.label_column = data.label_column;
-    return {data.examples, load_dataset(valid_options).examples};
+    return {std::move(data.examples), load_dataset(valid_options).examples};
   }
   if (options.valid_split > 0.0) {
-    return stratified_split(data.examples, options.valid_split, options.training.seed);
+    return stratified_split(std::move(data.examples), options.valid_split, options.training.seed);
   }
-  return {data.examples, {}};
+  return {std::move(data.examples), {}};
 }
 
 // With subword regularisation every epoch trains on its own sampled segmentation, seeded by the
@@ -371,18 +385,24 @@ void run_train(const TrainOptions& given) {
   const int64_t threads = prepare_process(options.training);
   const auto started = std::chrono::steady_clock::now();
 
-  const Dataset data = load_dataset(options.data);
+  Dataset data = load_dataset(options.data);
   const LabelSet labels = labels_of(data);
-  const auto rows = split_rows(options, data);
-  const std::vector<Example>& train_rows = rows.first;
-  const std::vector<Example>& valid_rows = rows.second;
+  auto rows = split_rows(options, data);
   const CheckpointRun run = describe_run(options, labels, rows, checkpoint);
-  spdlog::info("{} training rows ({}), {} validation rows, {} labels", train_rows.size(),
-               label_counts(train_rows), valid_rows.size(), labels.size());
+  const std::vector<Example>& valid_rows = rows.second;
+  spdlog::info("{} training rows ({}), {} validation rows, {} labels", rows.first.size(),
+               label_counts(rows.first), valid_rows.size(), labels.size());
 
+  // From here the training rows are their texts and class ids (moved: texts are held once).
   std::vector<std::string> texts;
-  texts.reserve(train_rows.size());
-  for (const auto& example : train_rows) texts.push_back(example.text);
+  std::vector<int64_t> label_ids;
+  texts.reserve(rows.first.size());
+  label_ids.reserve(rows.first.size());
+  for (auto& example : rows.first) {
+    texts.push_back(std::move(example.text));
+    label_ids.push_back(*labels.index(example.label));
+  }
+  rows.first = {};
   const Tokenizer tokenizer =
       checkpoint ? Tokenizer::load(checkpoint->tokenizer_file)
                  : Tokenizer::train(texts, options.tokenizer,
@@ -391,14 +411,11 @@ void run_train(const TrainOptions& given) {
   stop_if_interrupted_before_training();
 
   const auto max_tokens = options.training.max_tokens;
-  std::vector<int64_t> label_ids;
-  for (const auto& example : train_rows) label_ids.push_back(*labels.index(example.label));
   TrainingHooks hooks;
   hooks.resample = subword_resampler(options.training, tokenizer, texts, label_ids);
   const int64_t first_epoch = checkpoint ? checkpoint->state.epoch + 1 : 1;
-  const auto train_set = hooks.resample
-                             ? hooks.resample(first_epoch)
-                             : encode_examples(train_rows, tokenizer, labels, max_tokens);
+  const auto train_set = hooks.resample ? hooks.resample(first_epoch)
+                                        : encode_texts(texts, label_ids, tokenizer, max_tokens);
   stop_if_interrupted_before_training();
   const auto valid_set = encode_examples(valid_rows, tokenizer, labels, max_tokens);
   if (valid_set.size() < valid_rows.size()) {

@@ -70,8 +70,9 @@ class TextColumnReader {
 };
 
 /// Splits `examples` into (train, held out) so each label keeps its share in both; the same
-/// seed gives the same split. Every label with at least two rows has one in each part.
+/// seed gives the same split. Every label with at least two rows has one in each part. The rows
+/// are moved into the parts, in their order.
 std::pair<std::vector<Example>, std::vector<Example>> stratified_split(
-    const std::vector<Example>& examples, double held_out_fraction, uint64_t seed);
+    std::vector<Example> examples, double held_out_fraction, uint64_t seed);
 
 }  // namespace senti

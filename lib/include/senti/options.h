@@ -56,6 +56,9 @@ struct LinearOptions {
   double c = 4.0;                ///< inverse L2 strength, as scikit-learn's C, > 0
   int64_t buckets = 1 << 21;     ///< hash buckets of the n-gram features, [1, 2^26]
   int64_t max_iterations = 100;  ///< L-BFGS iterations, >= 1
+  /// n-gram entries (8 bytes each) of the texts the model is fitted on at most: a random sample of
+  /// the training texts above it. 2^28 (2 GiB) holds about 90,000 texts of 1,600 bytes.
+  int64_t max_entries = int64_t{1} << 28;
 
   void validate() const;
 };

@@ -93,10 +93,12 @@ TORCH_MODULE(TfidfModel);
 
 /// Fits the model on `texts` with class ids `labels` in [0, classes) by L-BFGS: the optimum of
 /// scikit-learn's LogisticRegression(C) (binomial for two classes, multinomial for more; the
-/// biases are not penalised). Rows are split between LibTorch's thread count of threads.
+/// biases are not penalised). Rows are split between LibTorch's thread count of threads. When the
+/// texts hold more n-gram entries than `options.max_entries`, it is fitted on a random sample of
+/// them (drawn with `seed`) that holds at most that many, and says so in the log.
 TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,
                            const std::vector<int64_t>& labels, int64_t classes,
-                           const LinearOptions& options);
+                           const LinearOptions& options, uint64_t seed);
 
 /// The share of the linear model in the mix `share * linear + (1 - share) * neural` (steps of
 /// 0.05 in [0, 1]) with the lowest log loss on rows whose gold class ids are `labels`; both
