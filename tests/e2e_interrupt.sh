@@ -68,6 +68,32 @@ status=$(interrupt_at INT "$WORK/changed" 1 --data "$WORK/train.csv" --epochs 12
 echo '"an extra review, written after the run started",positive' >>"$WORK/train.csv"
 expect_error "changed since the checkpoint was written" "$T" --resume "$WORK/changed"
 
+# 3b. SIGINT while the TF-IDF model is fitted (after the last epoch; minutes on long texts) stops
+#     at once, and --resume fits it again: the uninterrupted run's model, bit for bit. Rows made
+#     of three sample reviews each, so that the fit outlasts the wait for the epoch's checkpoint.
+python3 - "$DATA/train.csv" "$WORK/long.csv" <<'PY'
+import csv, random, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+rng = random.Random(1)
+with open(sys.argv[2], "w", newline="") as f:
+    out = csv.writer(f)
+    out.writerow(["review", "sentiment"])
+    for _ in range(20000):
+        picked = rng.sample(rows, 3)
+        out.writerow([" ".join(row["review"] for row in picked), picked[0]["sentiment"]])
+PY
+LONG=(--data "$WORK/long.csv" --epochs 1 --encoder none --subword-alpha 0 --seed 3)
+"$T" "${TRAIN[@]}" "${LONG[@]}" --out "$WORK/tfidf-full"
+status=$(interrupt_at INT "$WORK/tfidf-part" 1 "${LONG[@]}")
+[ "$status" = 130 ] || fail "SIGINT in the TF-IDF fit: exit status $status, expected 130"
+grep -q "the checkpoint of epoch 1 of 1 is in" "$WORK/interrupt.err" ||
+  { fail "SIGINT in the TF-IDF fit: no message naming the checkpoint"; cat "$WORK/interrupt.err" >&2; }
+[ ! -e "$WORK/tfidf-part/weights.pt" ] || fail "SIGINT in the TF-IDF fit: a final model was written"
+"$T" --resume "$WORK/tfidf-part" --threads 1 --quiet 2>/dev/null || fail "--resume of the TF-IDF fit"
+same_model "$WORK/tfidf-full" "$WORK/tfidf-part" &&
+  cmp -s "$WORK/tfidf-full/linear.pt" "$WORK/tfidf-part/linear.pt" ||
+  fail "the TF-IDF fit interrupted and resumed differs from the uninterrupted one"
+
 # 4. kill -9 at random moments of a run that replaces a model: what is there is always exactly
 #    one of two complete models (A, what was there, or B, what the run writes), never a mix.
 "$T" "${TRAIN[@]}" "${SAMPLE[@]}" --out "$WORK/A" --epochs 2 --seed 1

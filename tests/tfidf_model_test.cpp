@@ -99,6 +99,31 @@ TEST_CASE("tfidf model: over --linear-max-entries it fits a seeded sample of the
   CHECK(p[0] + p[1] == Approx(1.0f).margin(1e-5));
 }
 
+TEST_CASE("tfidf model: a stop request ends the fit with a null model", "[tfidf]") {
+  const auto train = sample_rows("train.csv");
+  const auto test = sample_rows("test.csv");
+  const senti::LinearOptions options;
+  const auto plain = senti::fit_tfidf_model(train.texts, train.labels, 2, options, 1);
+  // Asked, never answered yes: the same model as without asking.
+  int asked = 0;
+  const auto never = senti::fit_tfidf_model(train.texts, train.labels, 2, options, 1, [&] {
+    ++asked;
+    return false;
+  });
+  REQUIRE(never);
+  CHECK(probabilities(never, test.texts[0]) == probabilities(plain, test.texts[0]));
+  const int all_asks = asked;
+  CHECK(all_asks > 3);  // while counting, while building rows, and per evaluation of the loss
+  // A yes at any of those points ends it.
+  for (const int stop_at : {1, 2, 3, all_asks}) {
+    int calls = 0;
+    const auto stopped = senti::fit_tfidf_model(train.texts, train.labels, 2, options, 1,
+                                                [&] { return ++calls >= stop_at; });
+    CHECK_FALSE(stopped);
+    CHECK(calls == stop_at);
+  }
+}
+
 TEST_CASE("tfidf model: three classes, unseen words, empty text", "[tfidf]") {
   const std::vector<std::string> texts = {"great film", "great cast",  "awful film",
                                           "awful plot", "it was okay", "okay I guess"};

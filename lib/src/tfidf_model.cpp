@@ -359,9 +359,16 @@ std::vector<Evidence> TfidfModelImpl::evidence(std::string_view text, int64_t la
   return all.take(label);
 }
 
-TfidfModel fit_tfidf_model(const std::vector<std::string>& all_texts,
-                           const std::vector<int64_t>& all_labels, int64_t classes,
-                           const LinearOptions& options, uint64_t seed) {
+namespace {
+
+// Fits over this many n-gram entries take seconds (SST-2's 9.5 million: 9 s), so they are logged
+// when they start.
+constexpr size_t kLongFitEntries = size_t{1} << 23;
+
+// fit_tfidf_model() without the stop: `check_stop` throws to end the fit.
+TfidfModel fit_on(const std::vector<std::string>& all_texts, const std::vector<int64_t>& all_labels,
+                  int64_t classes, const LinearOptions& options, uint64_t seed,
+                  const std::function<void()>& check_stop) {
   const auto num_buckets = static_cast<uint32_t>(options.buckets);
   // Document frequencies, then one row per bucket seen, in bucket order.
   // The matrix below gets one entry per distinct bucket of each block of each text; counting them
@@ -379,7 +386,9 @@ TfidfModel fit_tfidf_model(const std::vector<std::string>& all_texts,
     std::fill(df.begin(), df.end(), 0);
     entries_of.clear();
     size_t total = 0;
-    for (const auto& text : texts) {
+    for (size_t i = 0; i < texts.size(); ++i) {
+      if (i % 1024 == 0) check_stop();
+      const auto& text = texts[i];
       hash_ngrams(text, num_buckets, scratch);
       entries_of.push_back(
           static_cast<uint32_t>(distinct(scratch.words) + distinct(scratch.chars)));
@@ -424,6 +433,10 @@ TfidfModel fit_tfidf_model(const std::vector<std::string>& all_texts,
         all_texts.size(), all_entries, options.max_entries, sampled_texts.size(), entries_total);
   }
   const auto& texts = sampled ? sampled_texts : all_texts;
+  if (!sampled && entries_total > kLongFitEntries) {
+    spdlog::info("tfidf model: fitting it on {} texts ({} n-gram entries)", texts.size(),
+                 entries_total);
+  }
   const auto& labels = sampled ? sampled_labels : all_labels;
   std::vector<int64_t> bucket_of_row;
   std::vector<float> idf;
@@ -449,7 +462,9 @@ TfidfModel fit_tfidf_model(const std::vector<std::string>& all_texts,
   RowCounter counter;
   std::vector<int32_t> rows;
   std::vector<Entry> entries;
-  for (const auto& text : texts) {
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (i % 1024 == 0) check_stop();
+    const auto& text = texts[i];
     matrix.offsets.push_back(static_cast<int64_t>(matrix.columns.size()));
     tfidf_entries(text, index, idf.data(), scratch, counter, rows, entries);
     for (const auto& [row, value] : entries) {
@@ -476,6 +491,7 @@ TfidfModel fit_tfidf_model(const std::vector<std::string>& all_texts,
                                                     .tolerance_change(1e-9)
                                                     .line_search_fn("strong_wolfe"));
   optimizer.step([&] {
+    check_stop();
     torch::NoGradGuard no_grad;
     const double loss = loss_and_gradient(matrix, labels, weight, bias, l2, weight.mutable_grad(),
                                           bias.mutable_grad());
@@ -489,6 +505,24 @@ TfidfModel fit_tfidf_model(const std::vector<std::string>& all_texts,
   model->bias.set_(bias.detach().clone());
   model->index();
   return model;
+}
+
+}  // namespace
+
+TfidfModel fit_tfidf_model(const std::vector<std::string>& all_texts,
+                           const std::vector<int64_t>& all_labels, int64_t classes,
+                           const LinearOptions& options, uint64_t seed,
+                           const std::function<bool()>& stop_requested) {
+  // Asked between texts (every 1,024) and between the optimiser's evaluations of the loss.
+  struct Stopped {};
+  const auto check_stop = [&] {
+    if (stop_requested && stop_requested()) throw Stopped{};
+  };
+  try {
+    return fit_on(all_texts, all_labels, classes, options, seed, check_stop);
+  } catch (const Stopped&) {
+    return TfidfModel(nullptr);
+  }
 }
 
 double best_linear_share(const torch::Tensor& neural, const torch::Tensor& linear,

@@ -92,7 +92,9 @@ LinearPart fit_linear(const TrainOptions& options, const std::vector<std::string
   if (options.linear.model == "none") return linear;
   const auto started = std::chrono::steady_clock::now();
   linear.model =
-      fit_tfidf_model(texts, label_ids, labels.size(), options.linear, options.training.seed);
+      fit_tfidf_model(texts, label_ids, labels.size(), options.linear, options.training.seed,
+                      [] { return InterruptGuard::received() != 0; });
+  if (!linear.model) return linear;  // interrupted
   std::vector<float> probabilities;
   std::vector<int64_t> gold;
   std::vector<std::string> valid_texts;
@@ -450,6 +452,8 @@ void run_train(const TrainOptions& given) {
   const LinearPart linear = result.diverged.empty() ? fit_linear(options, texts, label_ids, labels,
                                                                  valid_rows, valid_set, model)
                                                     : LinearPart{};
+  // An interrupt while the TF-IDF model was fitted: the last epoch's checkpoint resumes it.
+  if (InterruptGuard::received() != 0) throw_interrupted(options, saved_epoch);
 
   nlohmann::json config;
   config["senti_version"] = SENTI_VERSION;

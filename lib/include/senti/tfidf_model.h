@@ -7,6 +7,7 @@
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,10 +96,13 @@ TORCH_MODULE(TfidfModel);
 /// scikit-learn's LogisticRegression(C) (binomial for two classes, multinomial for more; the
 /// biases are not penalised). Rows are split between LibTorch's thread count of threads. When the
 /// texts hold more n-gram entries than `options.max_entries`, it is fitted on a random sample of
-/// them (drawn with `seed`) that holds at most that many, and says so in the log.
+/// them (drawn with `seed`) that holds at most that many, and says so in the log. Returns a null
+/// model as soon as `stop_requested` returns true (asked between texts and between the
+/// optimiser's evaluations: a fit can take minutes on long texts).
 TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,
                            const std::vector<int64_t>& labels, int64_t classes,
-                           const LinearOptions& options, uint64_t seed);
+                           const LinearOptions& options, uint64_t seed,
+                           const std::function<bool()>& stop_requested = {});
 
 /// The share of the linear model in the mix `share * linear + (1 - share) * neural` (steps of
 /// 0.05 in [0, 1]) with the lowest log loss on rows whose gold class ids are `labels`; both
