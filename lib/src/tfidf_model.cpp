@@ -365,6 +365,25 @@ namespace {
 // when they start.
 constexpr size_t kLongFitEntries = size_t{1} << 23;
 
+// The indexes, in order, of a seeded random sample of the texts whose entries (`entries_of`) sum
+// to at most `budget`; at least one text.
+std::vector<size_t> sample_within(const std::vector<uint32_t>& entries_of, size_t budget,
+                                  uint64_t seed) {
+  std::vector<size_t> order(entries_of.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::mt19937_64 rng(seed);
+  std::shuffle(order.begin(), order.end(), rng);
+  std::vector<size_t> chosen;
+  for (const size_t i : order) {
+    if (entries_of[i] > budget) continue;
+    budget -= entries_of[i];
+    chosen.push_back(i);
+  }
+  if (chosen.empty() && !order.empty()) chosen.push_back(order.front());
+  std::sort(chosen.begin(), chosen.end());
+  return chosen;
+}
+
 // fit_tfidf_model() without the stop: `check_stop` throws to end the fit.
 TfidfModel fit_on(const std::vector<std::string>& all_texts, const std::vector<int64_t>& all_labels,
                   int64_t classes, const LinearOptions& options, uint64_t seed,
@@ -382,7 +401,7 @@ TfidfModel fit_on(const std::vector<std::string>& all_texts, const std::vector<i
     return buckets.size();
   };
   std::vector<uint32_t> entries_of;  // each text's matrix entries
-  const auto count = [&](const std::vector<std::string>& texts) {
+  const auto count = [&](const std::vector<std::string_view>& texts) {
     std::fill(df.begin(), df.end(), 0);
     entries_of.clear();
     size_t total = 0;
@@ -400,44 +419,30 @@ TfidfModel fit_on(const std::vector<std::string>& all_texts, const std::vector<i
     }
     return total;
   };
-  size_t entries_total = count(all_texts);
+  std::vector<std::string_view> texts(all_texts.begin(), all_texts.end());
+  std::vector<int64_t> labels = all_labels;
+  size_t entries_total = count(texts);
 
   // Above the budget the model is fitted on a seeded random sample of the texts that fits in it
   // (the matrix holds 8 bytes an entry, and each L-BFGS iteration reads it all).
-  std::vector<std::string> sampled_texts;
-  std::vector<int64_t> sampled_labels;
-  const bool sampled = entries_total > static_cast<size_t>(options.max_entries);
-  if (sampled) {
-    std::vector<size_t> order(all_texts.size());
-    std::iota(order.begin(), order.end(), size_t{0});
-    std::mt19937_64 rng(seed);
-    std::shuffle(order.begin(), order.end(), rng);
-    std::vector<size_t> chosen;
-    size_t budget = static_cast<size_t>(options.max_entries);
-    for (const size_t i : order) {
-      if (entries_of[i] > budget) continue;
-      budget -= entries_of[i];
-      chosen.push_back(i);
-    }
-    if (chosen.empty()) chosen.push_back(order.front());
-    std::sort(chosen.begin(), chosen.end());
+  if (entries_total > static_cast<size_t>(options.max_entries)) {
+    const auto chosen = sample_within(entries_of, static_cast<size_t>(options.max_entries), seed);
+    texts.clear();
+    labels.clear();
     for (const size_t i : chosen) {
-      sampled_texts.push_back(all_texts[i]);
-      sampled_labels.push_back(all_labels[i]);
+      texts.emplace_back(all_texts[i]);
+      labels.push_back(all_labels[i]);
     }
     const size_t all_entries = entries_total;
-    entries_total = count(sampled_texts);
+    entries_total = count(texts);
     spdlog::info(
         "tfidf model: the {} training texts hold {} n-gram entries, over --linear-max-entries "
         "{}; fitting it on a random {} of them ({} entries)",
-        all_texts.size(), all_entries, options.max_entries, sampled_texts.size(), entries_total);
-  }
-  const auto& texts = sampled ? sampled_texts : all_texts;
-  if (!sampled && entries_total > kLongFitEntries) {
+        all_texts.size(), all_entries, options.max_entries, texts.size(), entries_total);
+  } else if (entries_total > kLongFitEntries) {
     spdlog::info("tfidf model: fitting it on {} texts ({} n-gram entries)", texts.size(),
                  entries_total);
   }
-  const auto& labels = sampled ? sampled_labels : all_labels;
   std::vector<int64_t> bucket_of_row;
   std::vector<float> idf;
   const double n = static_cast<double>(texts.size());
