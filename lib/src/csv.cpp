@@ -142,25 +142,29 @@ void CsvParser::consume(std::string_view bytes, std::vector<CsvRecord>& out) {
   }
 }
 
-CsvReader::CsvReader(const std::string& path, char delimiter)
-    : path_(path == "-" ? "<stdin>" : path), parser_(delimiter, path_) {
-  if (path == "-") {
-    file_.fd = STDIN_FILENO;
-  } else {
-    std::error_code error;
-    if (std::filesystem::is_directory(path, error)) {
-      throw Error(path + ": is a directory, not a CSV or TSV file");
-    }
-    file_.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (file_.fd < 0) throw Error(path + ": cannot open file for reading");
+namespace {
+
+// A descriptor of `path` to read, standard input for "-". Throws senti::Error naming the path.
+int open_for_reading(const std::string& path) {
+  if (path == "-") return STDIN_FILENO;
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw Error(path + ": is a directory, not a CSV or TSV file");
   }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(path + ": cannot open file for reading");
+  return fd;
+}
+
+}  // namespace
+
+CsvReader::CsvReader(const std::string& path, char delimiter)
+    : path_(path == "-" ? "<stdin>" : path),
+      file_(open_for_reading(path)),
+      parser_(delimiter, path_) {
   CsvRecord first;
   if (!next(first)) throw Error(path_ + ": file is empty (expected a header row)");
   header_ = std::move(first.fields);
-}
-
-CsvReader::File::~File() {
-  if (fd > STDIN_FILENO) ::close(fd);
 }
 
 bool CsvReader::next(CsvRecord& record) {
@@ -174,10 +178,7 @@ bool CsvReader::fill() {
   taken_ = 0;
   std::string block(kReadBlock, '\0');
   while (ready_.empty() && !finished_) {
-    ssize_t count;
-    do {
-      count = ::read(file_.fd, block.data(), block.size());
-    } while (count < 0 && errno == EINTR);
+    const ssize_t count = read_some(file_.get(), block.data(), block.size());
     if (count < 0) throw Error(path_ + ": read error (" + std::strerror(errno) + ")");
     if (count == 0) {
       parser_.finish(ready_);

@@ -23,6 +23,7 @@
 #include "senti/csv.h"
 #include "senti/dataset.h"
 #include "senti/error.h"
+#include "senti/file_descriptor.h"
 #include "senti/html.h"
 #include "senti/log.h"
 #include "senti/predictor.h"
@@ -79,10 +80,7 @@ class LineReader {
 
   void fill() {
     char buffer[1 << 16];
-    ssize_t count;
-    do {
-      count = ::read(fd_, buffer, sizeof(buffer));
-    } while (count < 0 && errno == EINTR);
+    const ssize_t count = read_some(fd_, buffer, sizeof(buffer));
     if (count < 0) throw Error(std::string("cannot read input: ") + std::strerror(errno));
     if (count == 0) eof_ = true;
     pending_.erase(0, begin_);
@@ -329,24 +327,18 @@ void run_predict(const PredictOptions& options, std::ostream& out) {
   // its rows are read as they are predicted.
   std::optional<TextColumnReader> column;
   if (!options.text_column.empty()) column.emplace(options.table(), options.keep_columns);
-  int fd = STDIN_FILENO;
-  if (!options.input_path.empty() && !column) {
-    fd = ::open(options.input_path.c_str(), O_RDONLY);
-    if (fd < 0) {
-      throw Error("--input: cannot open " + options.input_path + ": " + std::strerror(errno));
-    }
-    struct stat status {};
-    if (::fstat(fd, &status) == 0 && S_ISDIR(status.st_mode)) {
-      ::close(fd);
-      throw Error("--input: " + options.input_path + " is a directory, not a file of texts");
-    }
+  const FileDescriptor input(options.input_path.empty() || column
+                                 ? STDIN_FILENO
+                                 : ::open(options.input_path.c_str(), O_RDONLY));
+  if (!input.is_open()) {
+    throw Error("--input: cannot open " + options.input_path + ": " + std::strerror(errno));
   }
-  struct FdCloser {
-    int fd;
-    ~FdCloser() {
-      if (fd != STDIN_FILENO) ::close(fd);
-    }
-  } closer{fd};
+  struct stat status {};
+  if (input.get() != STDIN_FILENO && ::fstat(input.get(), &status) == 0 &&
+      S_ISDIR(status.st_mode)) {
+    throw Error("--input: " + options.input_path + " is a directory, not a file of texts");
+  }
+  const int fd = input.get();
 
   const Predictor predictor(load_bundle(options.model_dir));
   const auto& bundle = predictor.bundle();

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "senti/file_descriptor.h"
+
 namespace senti {
 
 /// One record of a delimited file.
@@ -78,18 +80,8 @@ class CsvReader {
   // Reads blocks until a record is ready or the file ends; false at the end with none ready.
   bool fill();
 
-  // The open file, closed when the reader goes (also from a constructor that throws); standard
-  // input is left open.
-  struct File {
-    int fd = -1;
-    File() = default;
-    File(const File&) = delete;
-    File& operator=(const File&) = delete;
-    ~File();
-  };
-
   std::string path_;
-  File file_;
+  FileDescriptor file_;  // closed when the reader goes, also from a constructor that throws
   CsvParser parser_;
   std::vector<CsvRecord> ready_;
   size_t taken_ = 0;  // records of ready_ already handed out
