@@ -20,6 +20,10 @@ assert config["training"]["tokenizer_bytes"] == 16 * 2**20
 assert sorted(config["checksums"]) == ["linear.pt", "tokenizer.model", "weights.pt"]
 assert all(value.startswith("xxh3_64:") for value in config["checksums"].values())
 assert len(config["history"]) >= 1 and "valid_accuracy" in config["history"][0]
+# The rows held out of --data choose the epoch and the mix, then join the TF-IDF model's fit.
+training = config["training"]
+assert training["valid_rows"] > 0 and training["valid"].startswith("split"), training
+assert config["linear"]["rows"] == training["train_rows"] + training["valid_rows"], config
 PY
 
 "$BIN/senti-eval" --model "$WORK/model" --data "$DATA/test.csv" --json "$WORK/metrics.json" \
@@ -135,6 +139,17 @@ grep -q "over --linear-max-entries 20000; fitting it on a random" "$WORK/capped.
   || fail "the TF-IDF sample was not logged"
 "$BIN/senti-eval" --model "$WORK/capped" --data "$DATA/test.csv" >/dev/null \
   || fail "eval of the model with a sampled TF-IDF part"
+
+# A --valid file stays out of the TF-IDF model's fit: it is fitted on --data's rows alone.
+"$BIN/senti-train" --data "$DATA/train.csv" --valid "$DATA/test.csv" --out "$WORK/valid-file" \
+  --epochs 1 --seed 9 --quiet 2>"$WORK/valid-file.err" || fail "training with --valid"
+grep -q "held out included" "$WORK/valid-file.err" && fail "a --valid file joined the TF-IDF fit"
+python3 - "$WORK/valid-file/config.json" <<'PY' || fail "the TF-IDF fit with --valid used other rows"
+import json, sys
+config = json.load(open(sys.argv[1]))
+assert config["training"]["valid_rows"] == 80, config["training"]
+assert config["linear"]["rows"] == config["training"]["train_rows"], config
+PY
 
 # Retraining into the same directory replaces the model.
 "$BIN/senti-train" --data "$DATA/train.csv" --out "$WORK/model" --epochs 1 --quiet

@@ -129,6 +129,7 @@ void save_bundle(const std::string& dir, SentimentClassifier& model, const Token
                         {"share", linear.share},
                         {"buckets", linear.model->num_buckets()},
                         {"features", linear.model->features()}};
+    if (linear.rows > 0) config["linear"]["rows"] = linear.rows;
     files.push_back(kLinearFile);
   }
   replace_directory(target, "--out", [&](const fs::path& staging) {

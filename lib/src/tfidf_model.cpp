@@ -385,8 +385,9 @@ std::vector<size_t> sample_within(const std::vector<uint32_t>& entries_of, size_
 }
 
 // fit_tfidf_model() without the stop: `check_stop` throws to end the fit.
-TfidfModel fit_on(const std::vector<std::string>& all_texts, const std::vector<int64_t>& all_labels,
-                  int64_t classes, const LinearOptions& options, uint64_t seed,
+TfidfModel fit_on(const std::vector<std::string_view>& all_texts,
+                  const std::vector<int64_t>& all_labels, int64_t classes,
+                  const LinearOptions& options, uint64_t seed,
                   const std::function<void()>& check_stop) {
   const auto num_buckets = static_cast<uint32_t>(options.buckets);
   // Document frequencies, then one row per bucket seen, in bucket order.
@@ -419,7 +420,7 @@ TfidfModel fit_on(const std::vector<std::string>& all_texts, const std::vector<i
     }
     return total;
   };
-  std::vector<std::string_view> texts(all_texts.begin(), all_texts.end());
+  std::vector<std::string_view> texts = all_texts;
   std::vector<int64_t> labels = all_labels;
   size_t entries_total = count(texts);
 
@@ -514,7 +515,7 @@ TfidfModel fit_on(const std::vector<std::string>& all_texts, const std::vector<i
 
 }  // namespace
 
-TfidfModel fit_tfidf_model(const std::vector<std::string>& all_texts,
+TfidfModel fit_tfidf_model(const std::vector<std::string_view>& all_texts,
                            const std::vector<int64_t>& all_labels, int64_t classes,
                            const LinearOptions& options, uint64_t seed,
                            const std::function<bool()>& stop_requested) {

@@ -26,6 +26,7 @@ constexpr const char* kCheckpointDir = "checkpoint";  ///< senti-train's resumab
 struct LinearPart {
   TfidfModel model{nullptr};  ///< null: the neural classifier alone
   double share = 0.0;         ///< in [0, 1]
+  int64_t rows = 0;           ///< labelled rows it was fitted on, before any sample (0: unknown)
 };
 
 /// A loaded model directory.

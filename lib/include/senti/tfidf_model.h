@@ -99,10 +99,19 @@ TORCH_MODULE(TfidfModel);
 /// them (drawn with `seed`) that holds at most that many, and says so in the log. Returns a null
 /// model as soon as `stop_requested` returns true (asked between texts and between the
 /// optimiser's evaluations: a fit can take minutes on long texts).
-TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,
+TfidfModel fit_tfidf_model(const std::vector<std::string_view>& texts,
                            const std::vector<int64_t>& labels, int64_t classes,
                            const LinearOptions& options, uint64_t seed,
                            const std::function<bool()>& stop_requested = {});
+
+/// fit_tfidf_model() on owned texts.
+inline TfidfModel fit_tfidf_model(const std::vector<std::string>& texts,
+                                  const std::vector<int64_t>& labels, int64_t classes,
+                                  const LinearOptions& options, uint64_t seed,
+                                  const std::function<bool()>& stop_requested = {}) {
+  return fit_tfidf_model(std::vector<std::string_view>(texts.begin(), texts.end()), labels, classes,
+                         options, seed, stop_requested);
+}
 
 /// The share of the linear model in the mix `share * linear + (1 - share) * neural` (steps of
 /// 0.05 in [0, 1]) with the lowest log loss on rows whose gold class ids are `labels`; both
