@@ -132,7 +132,8 @@ LinearPart fit_linear(const TrainOptions& options, const std::vector<std::string
         torch::from_blob(probabilities.data(), {static_cast<int64_t>(gold.size()), labels.size()});
     linear.share = best_linear_share(neural_probabilities(model, valid_set), linear_valid, gold);
   }
-  const bool refit = options.valid_path.empty() && !gold.empty();
+  // (A model that validation gave no share of the mix is not worth a second fit.)
+  const bool refit = options.valid_path.empty() && !gold.empty() && linear.share > 0.0;
   if (refit || !linear.model) {
     std::vector<int64_t> fit_labels = label_ids;
     if (refit) {
