@@ -25,18 +25,25 @@ def runs(words):
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
-    source, out_dir, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    with open(source, newline="") as f:
-        rows = list(csv.DictReader(f))
+    source, out_dir, seed = sys.argv[1], sys.argv[2], sys.argv[3]
+    if not seed.isdigit():
+        sys.exit(f"sentence_split.py: SEED must be a non-negative integer, got '{seed}'")
+    try:
+        with open(source, newline="") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as error:
+        sys.exit(f"sentence_split.py: cannot read {source}: {error.strerror}")
+    if not rows or not {"sentence", "label"} <= rows[0].keys():
+        sys.exit(f"sentence_split.py: {source}: needs rows and the columns sentence,label")
     words = [row["sentence"].lower().split() for row in rows]
     texts = [" ".join(w) for w in words]
 
     inner = set()  # runs of words shorter than the row they come from
-    for w in words:
-        inner |= runs(w) - {" ".join(w)}
+    for w, text in zip(words, texts):
+        inner |= runs(w) - {text}
     sentences = [i for i, text in enumerate(texts) if text not in inner]
 
-    random.Random(seed).shuffle(sentences)
+    random.Random(int(seed)).shuffle(sentences)
     valid = sentences[: len(sentences) // 10]
     held = set()
     for i in valid:
