@@ -107,6 +107,20 @@ def main():
                "epochs": args.epochs}
     log = lambda message: print(f"bench-speed: {message}", file=sys.stderr, flush=True)
 
+    # The OpenBLAS kernels senti multiplies with, and their single-thread speed on the GRU's shapes
+    # (bench/blas_kernels.cpp): an OPENBLAS_CORETYPE inherited from the environment overrides
+    # OpenBLAS's own choice for senti and the Python reference alike (on a Zen 5 machine whose
+    # environment set Haswell, training and prediction ran about 20% slower than with the
+    # Cooperlake kernels OpenBLAS picks there itself).
+    blas = subprocess.run([f"{args.bin}/senti-bench-blas"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    results["machine"]["blas"] = blas
+    results["machine"]["OPENBLAS_CORETYPE"] = os.environ.get("OPENBLAS_CORETYPE")
+    log(f"BLAS: {blas}")
+    if os.environ.get("OPENBLAS_CORETYPE"):
+        log(f"OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} from the environment chooses the "
+            "kernels; unset it to measure OpenBLAS's own choice")
+
     # --- training ---
     def senti_train(model, seed):
         return [f"{args.bin}/senti-train", "--data", train_csv, "--valid", dev_csv, "--out", model,
@@ -277,6 +291,9 @@ def main():
         print(f"{name} start-up over the floor: "
               f"{systems[name]['startup_over_floor_seconds']:+.3f} s (median of "
               f"{results['startup']['rounds']} rounds' differences)")
+    coretype = results["machine"]["OPENBLAS_CORETYPE"]
+    print(f"BLAS (senti-bench-blas, one thread): {results['machine']['blas']}"
+          + (f" (OPENBLAS_CORETYPE={coretype} from the environment)" if coretype else ""))
     print(f"results written to {args.out}")
 
 
