@@ -1,7 +1,6 @@
 #include "senti/folded_gru.h"
 
 #include <ATen/core/grad_mode.h>
-#include <torch/nn/functional/linear.h>
 
 #include <algorithm>
 #include <cmath>
@@ -102,11 +101,17 @@ FoldedGruModel::FoldedGruModel(const SentimentClassifierImpl& model) {
   classes_ = model.options.num_classes;
   const auto parameters = model.gru->gru->named_parameters();
   const auto fold = [&](const std::string& suffix) {
-    const auto& w_ih = parameters["weight_ih_l0" + suffix];
+    const auto w_ih = parameters["weight_ih_l0" + suffix].to(torch::kFloat32);
     const auto& w_hh = parameters["weight_hh_l0" + suffix];
     Direction direction;
-    direction.inputs = to_floats(torch::nn::functional::linear(embeddings.to(torch::kFloat32), w_ih,
-                                                               parameters["bias_ih_l0" + suffix]));
+    // e W_ih^T + b_ih for every piece at once (what nn::functional::linear computes), written
+    // straight into the table: no table-sized temporary, and the table's pages are huge pages
+    // where the kernel offers them (both cut start-up, docs/BENCHMARKS.md).
+    const int64_t gates = w_ih.size(0);
+    direction.inputs = HugePageFloats(static_cast<size_t>(vocab_ * gates));
+    auto table = view(direction.inputs.data(), vocab_, gates);
+    torch::addmm_out(table, parameters["bias_ih_l0" + suffix].to(torch::kFloat32),
+                     embeddings.to(torch::kFloat32), w_ih.t());
     direction.recurrent = w_hh.to(torch::kFloat32).t().contiguous();
     direction.bias = to_floats(parameters["bias_hh_l0" + suffix]);
     return direction;

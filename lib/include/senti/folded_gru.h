@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "senti/huge_pages.h"
 #include "senti/model.h"
 
 namespace senti {
@@ -42,9 +43,9 @@ class FoldedGruModel {
 
  private:
   struct Direction {
-    std::vector<float> inputs;  ///< [vocab][3 * hidden]: W_ih e + b_ih per piece, gates r, z, n
-    torch::Tensor recurrent;    ///< [hidden, 3 * hidden]: W_hh transposed, contiguous
-    std::vector<float> bias;    ///< [3 * hidden]: b_hh
+    HugePageFloats inputs;    ///< [vocab][3 * hidden]: W_ih e + b_ih per piece, gates r, z, n
+    torch::Tensor recurrent;  ///< [hidden, 3 * hidden]: W_hh transposed, contiguous
+    std::vector<float> bias;  ///< [3 * hidden]: b_hh
   };
 
   void run_direction(const Direction& direction, bool reverse,

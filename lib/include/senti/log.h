@@ -8,7 +8,8 @@ namespace senti {
 /// to results.
 void setup_logging(const std::string& program);
 
-/// Makes glibc keep freed memory instead of returning it to the system at once (see log.cpp).
+/// Makes glibc keep freed memory instead of returning it to the system at once, and puts what
+/// comes next on its heap in huge pages (senti/huge_pages.h); see log.cpp.
 void tune_allocator();
 
 /// Sets LibTorch's intra-op thread count from a --threads value (0: all cores) and returns it;
