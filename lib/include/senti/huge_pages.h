@@ -1,7 +1,7 @@
 #pragma once
 // Memory the kernel may back with transparent huge pages (2 MiB instead of 4 KiB). Loading a model
 // writes tens of megabytes once: the weights read from disk, the TF-IDF tables, a folded model's
-// per-piece tables. In 4 KiB pages that is thousands of page faults, each costing about 12
+// per-piece tables. In 4 KiB pages that is thousands of page faults, each costing about 11
 // microseconds on a virtual machine, a tenth of a second of start-up (docs/BENCHMARKS.md); in
 // 2 MiB pages it is a few dozen faults. Where the kernel offers no huge pages (transparent
 // huge pages "never"), both are ordinary memory.
