@@ -113,6 +113,10 @@ FoldedGruModel::FoldedGruModel(const SentimentClassifierImpl& model) {
     torch::addmm_out(table, parameters["bias_ih_l0" + suffix].to(torch::kFloat32),
                      embeddings.to(torch::kFloat32), w_ih.t());
     direction.recurrent = w_hh.to(torch::kFloat32).t().contiguous();
+    if (PackedMatrix::available()) {
+      direction.packed = PackedMatrix(direction.recurrent.data_ptr<float>(),
+                                      direction.recurrent.size(0), direction.recurrent.size(1));
+    }
     direction.bias = to_floats(parameters["bias_hh_l0" + suffix]);
     return direction;
   };
@@ -123,6 +127,10 @@ FoldedGruModel::FoldedGruModel(const SentimentClassifierImpl& model) {
   auto& pooling = *model.pooling;
   projection_ = pooling.projection->weight.to(torch::kFloat32).t().contiguous();
   attention_dim_ = projection_.size(1);
+  if (PackedMatrix::available()) {
+    packed_projection_ =
+        PackedMatrix(projection_.data_ptr<float>(), projection_.size(0), attention_dim_);
+  }
   projection_bias_ = to_floats(pooling.projection->bias);
   scorer_ = to_floats(pooling.scorer->weight);
   output_ = to_floats(model.output->weight);
@@ -159,6 +167,8 @@ void FoldedGruModel::run_direction(const Direction& direction, bool reverse,
     for (int64_t row = 0; row < active; ++row) prefetch(input_of(row), gates);
     if (step == 0) {
       std::fill_n(space.recurrent.begin(), active * gates, 0.0f);  // W_hh 0
+    } else if (direction.packed.rows() > 0) {
+      direction.packed.multiply(space.state.data(), active, hidden_, space.recurrent.data(), gates);
     } else {
       auto product = view(space.recurrent.data(), active, gates);
       torch::mm_out(product, view(space.state.data(), active, hidden_), direction.recurrent);
@@ -195,8 +205,13 @@ void FoldedGruModel::forward(const std::vector<const std::vector<int64_t>*>& tex
 
   // Attention scores of every real token at once, then each text's softmax and weighted sum.
   space.projected.resize(static_cast<size_t>(tokens * attention_dim_));
-  auto projected = view(space.projected.data(), tokens, attention_dim_);
-  torch::mm_out(projected, view(space.outputs.data(), tokens, width), projection_);
+  if (packed_projection_.rows() > 0) {
+    packed_projection_.multiply(space.outputs.data(), tokens, width, space.projected.data(),
+                                attention_dim_);
+  } else {
+    auto projected = view(space.projected.data(), tokens, attention_dim_);
+    torch::mm_out(projected, view(space.outputs.data(), tokens, width), projection_);
+  }
   space.scores.resize(static_cast<size_t>(tokens * heads_));
   score_rows(space.projected.data(), tokens, attention_dim_, projection_bias_.data(),
              scorer_.data(), heads_, space.scores.data());

@@ -17,6 +17,7 @@
 
 #include "senti/huge_pages.h"
 #include "senti/model.h"
+#include "senti/packed_matrix.h"
 
 namespace senti {
 
@@ -45,6 +46,7 @@ class FoldedGruModel {
   struct Direction {
     HugePageFloats inputs;    ///< [vocab][3 * hidden]: W_ih e + b_ih per piece, gates r, z, n
     torch::Tensor recurrent;  ///< [hidden, 3 * hidden]: W_hh transposed, contiguous
+    PackedMatrix packed;      ///< the same, packed, where the CPU runs PackedMatrix (rows() > 0)
     std::vector<float> bias;  ///< [3 * hidden]: b_hh
   };
 
@@ -56,6 +58,7 @@ class FoldedGruModel {
   int64_t vocab_ = 0, hidden_ = 0, attention_dim_ = 0, heads_ = 0, classes_ = 0;
   Direction forward_, backward_;
   torch::Tensor projection_;            ///< [2 * hidden, attention_dim]: W transposed
+  PackedMatrix packed_projection_;      ///< the same, packed, where the CPU runs PackedMatrix
   std::vector<float> projection_bias_;  ///< [attention_dim]
   std::vector<float> scorer_;           ///< [heads][attention_dim]
   std::vector<float> output_;           ///< [classes][heads * 2 * hidden]
