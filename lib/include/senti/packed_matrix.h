@@ -9,8 +9,9 @@
 // each step of the inner loop reads one contiguous run of the matrix (groups of columns a page
 // apart made every load of a step fall in the same cache set, which halved the speed), and the
 // left rows are read in place, four at a time, with no copy. On the Zen 5 machine of
-// docs/BENCHMARKS.md the AVX-512 kernel ran the folded GRU's products at 2.3x OpenBLAS's Haswell
-// kernels and 1.2x its own AVX-512 ones.
+// docs/BENCHMARKS.md (`senti-bench-blas`) the AVX-512 kernel multiplied the GRU's shapes at about
+// twice the speed of OpenBLAS's Haswell kernels and at 0.9-1.2x its AVX-512 (Cooperlake) ones;
+// the default model predicted 1.9x as many sentences per second.
 //
 // Every element of a product is the chain of fused multiply-adds over k = 0, 1, ... from zero,
 // the same in each kernel, so the AVX-512 and AVX2 kernels give the same floats, and so does
