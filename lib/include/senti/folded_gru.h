@@ -4,10 +4,11 @@
 // In eval mode the bidirectional GRU's input to its gates, W_ih e + b_ih, depends on the piece id
 // alone, so it is folded into a per-piece table for each direction when the model is loaded: two
 // thirds of the GRU's arithmetic per token becomes a row lookup. What is left runs on plain arrays:
-// per time step one matrix product of the texts' hidden states with W_hh (LibTorch's BLAS), and
-// one fused loop for the gates; texts of a batch are ordered by length so that each step works on
-// the texts still running, without padding or packing. The attention pooling and the output layer
-// follow on the real tokens only. The results equal SentimentClassifier::forward() in eval mode up
+// per time step one matrix product of the texts' hidden states with W_hh (senti's PackedMatrix
+// kernel where the CPU runs it, else LibTorch's BLAS), and one fused loop for the gates; texts of
+// a batch are ordered by length so that each step works on the texts still running, without
+// padding or packing. The attention pooling (its projection through PackedMatrix as well) and the
+// output layer follow on the real tokens only. The results equal SentimentClassifier::forward() in eval mode up
 // to float rounding (tests/folded_gru_test.cpp).
 
 #include <torch/types.h>
