@@ -8,8 +8,8 @@
 // kernel where the CPU runs it, else LibTorch's BLAS), and one fused loop for the gates; texts of
 // a batch are ordered by length so that each step works on the texts still running, without
 // padding or packing. The attention pooling (its projection through PackedMatrix as well) and the
-// output layer follow on the real tokens only. The results equal SentimentClassifier::forward() in eval mode up
-// to float rounding (tests/folded_gru_test.cpp).
+// output layer follow on the real tokens only. The results equal SentimentClassifier::forward() in
+// eval mode up to float rounding (tests/folded_gru_test.cpp).
 
 #include <torch/types.h>
 
