@@ -24,13 +24,22 @@ constexpr int kBlockRows = 4;
 constexpr int kGroupVectors512 = 6;
 constexpr int kGroupVectors256 = 3;
 
-int64_t lanes_of(PackedMatrix::Kernel kernel) {
-  return kernel == PackedMatrix::Kernel::avx512 ? 16 : 8;
-}
+// How a kernel lays out `columns` columns: vectors of `lanes` floats, in groups of up to
+// `group_vectors` vectors; group g starts at column first(g) and holds vectors_in(g) vectors.
+struct ColumnGroups {
+  int64_t lanes, group_vectors, vectors, count;
 
-int64_t group_vectors_of(PackedMatrix::Kernel kernel) {
-  return kernel == PackedMatrix::Kernel::avx512 ? kGroupVectors512 : kGroupVectors256;
-}
+  ColumnGroups(PackedMatrix::Kernel kernel, int64_t columns)
+      : lanes(kernel == PackedMatrix::Kernel::avx512 ? 16 : 8),
+        group_vectors(kernel == PackedMatrix::Kernel::avx512 ? kGroupVectors512 : kGroupVectors256),
+        vectors((columns + lanes - 1) / lanes),
+        count((vectors + group_vectors - 1) / group_vectors) {}
+
+  int64_t first(int64_t g) const { return g * group_vectors * lanes; }
+  int64_t vectors_in(int64_t g) const {
+    return std::min(group_vectors, vectors - g * group_vectors);
+  }
+};
 
 const char* name_of(PackedMatrix::Kernel kernel) {
   switch (kernel) {
@@ -179,15 +188,12 @@ PackedMatrix::PackedMatrix(const float* data, int64_t rows, int64_t columns, Ker
                 " kernel");
   }
   kernel_ = kernel;
-  lanes_ = lanes_of(kernel);
-  const int64_t group_vectors = group_vectors_of(kernel);
-  const int64_t vectors = (columns + lanes_ - 1) / lanes_;
-  groups_ = (vectors + group_vectors - 1) / group_vectors;
-  // Group g holds the vectors from g * group_vectors, row after row; columns past the last are 0.
-  packed_.assign(static_cast<size_t>(rows * vectors * lanes_), 0.0f);
-  for (int64_t g = 0; g < groups_; ++g) {
-    const int64_t first = g * group_vectors * lanes_;
-    const int64_t width = std::min(group_vectors, vectors - g * group_vectors) * lanes_;
+  const ColumnGroups groups(kernel, columns);
+  // Each group's vectors, row after row; columns past the last are 0.
+  packed_.assign(static_cast<size_t>(rows * groups.vectors * groups.lanes), 0.0f);
+  for (int64_t g = 0; g < groups.count; ++g) {
+    const int64_t first = groups.first(g);
+    const int64_t width = groups.vectors_in(g) * groups.lanes;
     float* group = packed_.data() + rows * first;
     for (int64_t k = 0; k < rows; ++k) {
       for (int64_t c = 0; c < width && first + c < columns; ++c) {
@@ -199,14 +205,12 @@ PackedMatrix::PackedMatrix(const float* data, int64_t rows, int64_t columns, Ker
 
 void PackedMatrix::multiply(const float* left, int64_t count, int64_t left_stride, float* out,
                             int64_t out_stride) const {
-  const int64_t group_vectors = group_vectors_of(kernel_);
-  const int64_t vectors = (columns_ + lanes_ - 1) / lanes_;
+  const ColumnGroups groups(kernel_, columns_);
   for (int64_t row = 0; row < count; row += kBlockRows) {
     const int64_t block_rows = std::min<int64_t>(kBlockRows, count - row);
-    for (int64_t g = 0; g < groups_; ++g) {
-      const int64_t group_vectors_here = std::min(group_vectors, vectors - g * group_vectors);
-      const int64_t first = g * group_vectors * lanes_;
-      block_function(kernel_, block_rows, group_vectors_here)(
+    for (int64_t g = 0; g < groups.count; ++g) {
+      const int64_t first = groups.first(g);
+      block_function(kernel_, block_rows, groups.vectors_in(g))(
           left + row * left_stride, left_stride, rows_, packed_.data() + rows_ * first,
           out + row * out_stride, out_stride, first, columns_);
     }

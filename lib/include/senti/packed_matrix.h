@@ -53,8 +53,6 @@ class PackedMatrix {
  private:
   Kernel kernel_ = Kernel::avx2;
   int64_t rows_ = 0, columns_ = 0;
-  int64_t lanes_ = 8;   // floats per vector
-  int64_t groups_ = 0;  // column groups of up to six (AVX-512) or three (AVX2) vectors
   std::vector<float> packed_;
 };
 
