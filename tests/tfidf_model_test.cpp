@@ -173,6 +173,43 @@ TEST_CASE("tfidf model: three classes, unseen words, empty text", "[tfidf]") {
   }
 }
 
+TEST_CASE("tfidf model: scores agree with the evidence for 2 to 5 classes", "[tfidf]") {
+  // probabilities() sums the entries with code special to 2 and 3 classes and a general loop for
+  // more; the evidence is summed apart, per occurrence. Both must give the same centred logits.
+  const std::vector<std::string> words = {"great", "awful", "okay", "strange", "boring"};
+  for (int64_t classes = 2; classes <= 5; ++classes) {
+    std::vector<std::string> texts;
+    std::vector<int64_t> labels;
+    for (int64_t c = 0; c < classes; ++c) {
+      texts.push_back(words[static_cast<size_t>(c)] + " film");
+      texts.push_back("a " + words[static_cast<size_t>(c)] + " plot, " +
+                      words[static_cast<size_t>(c)]);
+      labels.insert(labels.end(), {c, c});
+    }
+    const auto model = senti::fit_tfidf_model(texts, labels, classes, senti::LinearOptions{}, 1);
+    const auto* b = model->bias.data_ptr<float>();
+    for (const std::string text : {"great film , awful plot", "strange boring okay okay", "zz"}) {
+      senti::ClassEvidence all;
+      std::vector<float> p(static_cast<size_t>(classes));
+      model->probabilities(text, p.data(), &all);
+      CHECK(p == probabilities(model, text));
+      double mean_log_p = 0.0, mean_bias = 0.0;
+      for (int64_t c = 0; c < classes; ++c) {
+        mean_log_p += std::log(p[static_cast<size_t>(c)]) / static_cast<double>(classes);
+        mean_bias += b[c] / static_cast<double>(classes);
+      }
+      for (int64_t c = 0; c < classes; ++c) {
+        double sum = b[c] - mean_bias;
+        for (size_t k = 0; k < all.chunks.size(); ++k) {
+          sum += all.values[k * static_cast<size_t>(classes) + static_cast<size_t>(c)];
+        }
+        INFO(classes << " classes, \"" << text << "\", class " << c);
+        CHECK(sum == Approx(std::log(p[static_cast<size_t>(c)]) - mean_log_p).margin(1e-4));
+      }
+    }
+  }
+}
+
 TEST_CASE("tfidf model: evidence per word adds up to the model's score", "[tfidf]") {
   const auto train = sample_rows("train.csv");
   const auto model = senti::fit_tfidf_model(train.texts, train.labels, 2, {}, 1);

@@ -38,11 +38,6 @@ std::string fnv1a_checksum(const std::string& path) {
 
 }  // namespace
 
-uint64_t fnv1a64(uint64_t hash, std::string_view bytes) {
-  for (const unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
-  return hash;
-}
-
 std::string file_checksum(const std::string& path) {
   XXH3_state_t state;
   XXH3_64bits_reset(&state);

@@ -24,13 +24,20 @@ bool starts_character(char c) {
 }
 
 // Word and character n-grams hash apart: the namespace byte leads the hashed bytes.
-uint32_t bucket_of(char space, std::string_view ngram, uint32_t buckets) {
-  uint64_t hash = fnv1a64(kFnv1aStart, std::string_view(&space, 1));
-  hash = fnv1a64(hash, ngram);
+uint64_t start_hash(char space) {
+  return fnv1a64(kFnv1aStart, std::string_view(&space, 1));
+}
+
+// The bucket of the n-gram whose bytes (after the namespace byte) hashed to `hash`.
+uint32_t bucket_from(uint64_t hash, uint32_t buckets) {
   hash ^= hash >> 33;  // MurmurHash3's finaliser spreads FNV's bits before the modulo
   hash *= 0xff51afd7ed558ccdull;
   hash ^= hash >> 33;
   return static_cast<uint32_t>(hash % buckets);
+}
+
+uint32_t bucket_of(char space, std::string_view ngram, uint32_t buckets) {
+  return bucket_from(fnv1a64(start_hash(space), ngram), buckets);
 }
 
 size_t characters(std::string_view bytes) {
@@ -48,7 +55,6 @@ void hash_words(std::string_view text, uint32_t buckets, HashedNgrams& out, bool
   out.word_spans.clear();
   out.char_spans.clear();
   // Buffers kept between calls: allocating them was a tenth of the time on short texts.
-  thread_local std::string pair;
   thread_local std::vector<std::string_view> words;
   std::string& lowered = out.lowered;
   lowered.assign(text);
@@ -72,12 +78,15 @@ void hash_words(std::string_view text, uint32_t buckets, HashedNgrams& out, bool
     return Span{static_cast<uint32_t>(first.data() - lowered.data()),
                 static_cast<uint32_t>(last.data() + last.size() - lowered.data())};
   };
+  // A pair's bytes are its first word's, a space and the second's: its hash goes on from the
+  // first word's.
+  const uint64_t start = start_hash('w');
   for (size_t i = 0; i < words.size(); ++i) {
-    out.words.push_back(bucket_of('w', words[i], buckets));
+    const uint64_t word = fnv1a64(start, words[i]);
+    out.words.push_back(bucket_from(word, buckets));
     if (with_spans) out.word_spans.push_back(span_of(words[i], words[i]));
     if (i + 1 < words.size()) {
-      pair.assign(words[i]).append(" ").append(words[i + 1]);
-      out.words.push_back(bucket_of('w', pair, buckets));
+      out.words.push_back(bucket_from(fnv1a64(fnv1a64(word, " "), words[i + 1]), buckets));
       if (with_spans) out.word_spans.push_back(span_of(words[i], words[i + 1]));
     }
   }

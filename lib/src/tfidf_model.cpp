@@ -5,6 +5,7 @@
 #include <torch/optim/lbfgs.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <iterator>
@@ -28,10 +29,11 @@ using Entry = std::pair<int32_t, float>;  // feature row, TF-IDF value
 class RowCounter {
  public:
   // Counts `rows`, skipping -1 (an n-gram without a row); row(i) lists them in order of first
-  // occurrence.
+  // occurrence. The table is kept at most an eighth full: at half full, probing past other rows
+  // cost about 3% of the default model's prediction time (docs/BENCHMARKS.md).
   void count(const std::vector<int32_t>& rows) {
     size_t capacity = 64;
-    while (capacity < 2 * rows.size()) capacity *= 2;
+    while (capacity < 8 * rows.size()) capacity *= 2;
     if (slots_.size() < capacity) slots_.assign(capacity, Slot{});
     mask_ = capacity - 1;
     rows_.clear();
@@ -116,6 +118,21 @@ float append_block(const std::vector<int32_t>& rows, const float* idf, size_t st
   const auto scale = static_cast<float>(1.0 / std::sqrt(norm));
   for (size_t i = first; i < out.size(); ++i) out[i].second *= scale;
   return scale;
+}
+
+// out = bias + the sum of each entry's value times its row's weights (w + row * (kClasses + 1)),
+// for a class count known when compiling: the sums stay in registers instead of going through
+// `out` at every entry (which the compiler must assume the weights might alias). The same
+// additions in the same order as the general loop in probabilities().
+template <size_t kClasses>
+void add_entries(const std::vector<Entry>& entries, const float* w, const float* bias, float* out) {
+  std::array<float, kClasses> sums;
+  std::copy(bias, bias + kClasses, sums.begin());
+  for (const auto& [row, value] : entries) {
+    const float* row_weights = w + static_cast<size_t>(row) * (kClasses + 1);
+    for (size_t c = 0; c < kClasses; ++c) sums[c] += value * row_weights[c];
+  }
+  std::copy(sums.begin(), sums.end(), out);
 }
 
 // Texts as rows of a sparse matrix (compressed rows): row i's entries are [offsets[i],
@@ -340,10 +357,16 @@ void TfidfModelImpl::probabilities(std::string_view text, float* out, ClassEvide
   score_block(word_rows, word_chunks);
   score_block(char_rows, char_chunks);
   const auto* b = bias.data_ptr<float>();
-  std::copy(b, b + classes_, out);
-  for (const auto& [row, value] : entries) {
-    const float* row_weights = w + static_cast<size_t>(row) * stride;
-    for (size_t c = 0; c < classes; ++c) out[c] += value * row_weights[c];
+  if (classes == 2) {
+    add_entries<2>(entries, w, b, out);
+  } else if (classes == 3) {
+    add_entries<3>(entries, w, b, out);
+  } else {
+    std::copy(b, b + classes_, out);
+    for (const auto& [row, value] : entries) {
+      const float* row_weights = w + static_cast<size_t>(row) * stride;
+      for (size_t c = 0; c < classes; ++c) out[c] += value * row_weights[c];
+    }
   }
   softmax_in_place(out, classes);
 }

@@ -10,9 +10,13 @@
 namespace senti {
 
 /// FNV-1a 64-bit: the hash of the empty input, and `hash` extended by `bytes`. One hash serves
-/// file checksums and senti-train's fingerprint of its training data.
+/// older file checksums, senti-train's fingerprint of its training data and the TF-IDF model's
+/// n-gram buckets (inline: those hash a few bytes at a time, millions of times).
 constexpr uint64_t kFnv1aStart = 14695981039346656037ull;
-uint64_t fnv1a64(uint64_t hash, std::string_view bytes);
+inline uint64_t fnv1a64(uint64_t hash, std::string_view bytes) {
+  for (const unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
+  return hash;
+}
 
 /// "xxh3_64:" and the 16 hex digits of the XXH3 64-bit hash of the file's bytes; throws
 /// senti::Error when the file cannot be read. (XXH3 reads a model's 10 MB in about a millisecond;
