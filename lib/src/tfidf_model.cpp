@@ -120,19 +120,23 @@ float append_block(const std::vector<int32_t>& rows, const float* idf, size_t st
   return scale;
 }
 
-// out = bias + the sum of each entry's value times its row's weights (w + row * (kClasses + 1)),
-// for a class count known when compiling: the sums stay in registers instead of going through
-// `out` at every entry (which the compiler must assume the weights might alias). The same
-// additions in the same order as the general loop in probabilities().
+// out = bias + the sum of each entry's value times its row's weights (w + row * (classes + 1)).
+// With a class count known when compiling (kClasses > 0, equal to `classes`) the sums stay in
+// registers instead of going through `out` at every entry, which the compiler must assume the
+// weights might alias; kClasses = 0 sums into `out`. The same additions in the same order.
 template <size_t kClasses>
-void add_entries(const std::vector<Entry>& entries, const float* w, const float* bias, float* out) {
-  std::array<float, kClasses> sums;
-  std::copy(bias, bias + kClasses, sums.begin());
+void add_entries(const std::vector<Entry>& entries, const float* w, size_t classes,
+                 const float* bias, float* out) {
+  constexpr bool fixed = kClasses > 0;
+  const size_t count = fixed ? kClasses : classes;
+  std::array<float, fixed ? kClasses : 1> local;
+  float* sums = fixed ? local.data() : out;
+  std::copy(bias, bias + count, sums);
   for (const auto& [row, value] : entries) {
-    const float* row_weights = w + static_cast<size_t>(row) * (kClasses + 1);
-    for (size_t c = 0; c < kClasses; ++c) sums[c] += value * row_weights[c];
+    const float* row_weights = w + static_cast<size_t>(row) * (count + 1);
+    for (size_t c = 0; c < count; ++c) sums[c] += value * row_weights[c];
   }
-  std::copy(sums.begin(), sums.end(), out);
+  if (fixed) std::copy(sums, sums + count, out);
 }
 
 // Texts as rows of a sparse matrix (compressed rows): row i's entries are [offsets[i],
@@ -358,15 +362,11 @@ void TfidfModelImpl::probabilities(std::string_view text, float* out, ClassEvide
   score_block(char_rows, char_chunks);
   const auto* b = bias.data_ptr<float>();
   if (classes == 2) {
-    add_entries<2>(entries, w, b, out);
+    add_entries<2>(entries, w, classes, b, out);
   } else if (classes == 3) {
-    add_entries<3>(entries, w, b, out);
+    add_entries<3>(entries, w, classes, b, out);
   } else {
-    std::copy(b, b + classes_, out);
-    for (const auto& [row, value] : entries) {
-      const float* row_weights = w + static_cast<size_t>(row) * stride;
-      for (size_t c = 0; c < classes; ++c) out[c] += value * row_weights[c];
-    }
+    add_entries<0>(entries, w, classes, b, out);
   }
   softmax_in_place(out, classes);
 }
