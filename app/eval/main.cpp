@@ -8,6 +8,7 @@
 #include "senti/cli.h"
 #include "senti/error.h"
 #include "senti/evaluate.h"
+#include "senti/exit.h"
 #include "senti/log.h"
 
 int main(int argc, char** argv) {
@@ -18,9 +19,9 @@ int main(int argc, char** argv) {
   senti::setup_logging("senti-eval");
   try {
     senti::run_eval(options, std::cout);
-    return 0;
+    senti::exit_now(0);
   } catch (const std::exception& error) {
     spdlog::error("error: {}", error.what());
-    return senti::exit_status(error);
+    senti::exit_now(senti::exit_status(error));
   }
 }

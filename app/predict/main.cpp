@@ -7,6 +7,7 @@
 
 #include "senti/cli.h"
 #include "senti/error.h"
+#include "senti/exit.h"
 #include "senti/log.h"
 #include "senti/predict.h"
 
@@ -20,9 +21,9 @@ int main(int argc, char** argv) {
   senti::setup_logging("senti-predict");
   try {
     senti::run_predict(options, std::cout);
-    return 0;
+    senti::exit_now(0);
   } catch (const std::exception& error) {
     spdlog::error("error: {}", error.what());
-    return senti::exit_status(error);
+    senti::exit_now(senti::exit_status(error));
   }
 }
