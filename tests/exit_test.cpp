@@ -1,6 +1,5 @@
 #include "senti/exit.h"
 
-#include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
