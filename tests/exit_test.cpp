@@ -19,7 +19,7 @@ TEST_CASE("exit_now: buffered output arrives and the status is the one given", "
     ::dup2(ends[1], STDOUT_FILENO);
     ::close(ends[0]);
     ::close(ends[1]);
-    // Nothing here is flushed by hand: into a pipe, stdout is fully buffered.
+    // Neither string ends a line and nothing is flushed here: both wait in their buffers.
     std::cout << "through iostreams, ";
     std::printf("through stdio");
     senti::exit_now(7);
