@@ -85,6 +85,27 @@ assert [k[0] for k in kept[1:]] == [r["sentiment"] for r in rows]
 objects = [json.loads(line) for line in open(sys.argv[4])]
 assert [o["columns"] for o in objects] == [{"sentiment": r["sentiment"]} for r in rows]
 PY
+# A kept column named like one of the output's own is renamed in the CSV header, not repeated.
+python3 - "$DATA/test.csv" "$WORK/named.csv" <<'PY' || fail "writing named.csv"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+with open(sys.argv[2], "w", newline="") as out:
+    writer = csv.writer(out)
+    writer.writerow(["label", "text", "input_label"])
+    writer.writerows([r["sentiment"], r["review"], "x"] for r in rows)
+PY
+"$BIN/senti-predict" --model "$WORK/model" --input "$WORK/named.csv" --text-column text \
+  --keep-columns label,text,input_label --format csv --all-scores >"$WORK/named.out" \
+  || fail "predict --keep-columns with output names"
+python3 - "$WORK/named.out" "$WORK/column.csv" "$DATA/test.csv" <<'PY' || fail "--keep-columns names"
+import csv, sys
+out = list(csv.reader(open(sys.argv[1])))
+assert out[0] == ["input_label", "input_text", "input_input_label", "text", "label",
+                  "probability", "p_negative", "p_positive"], out[0]
+rows = list(csv.DictReader(open(sys.argv[3])))
+assert [o[:3] for o in out[1:]] == [[r["sentiment"], r["review"], "x"] for r in rows]
+assert [o[3:6] for o in out[1:]] == list(csv.reader(open(sys.argv[2])))[1:]
+PY
 # The same table on stdin.
 "$BIN/senti-predict" --model "$WORK/model" --text-column review --format csv <"$DATA/test.csv" \
   >"$WORK/stdin.csv" 2>"$WORK/stdin.err" || fail "predict --text-column from stdin failed"

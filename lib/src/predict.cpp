@@ -121,6 +121,20 @@ std::vector<int64_t> ranked_labels(const Prediction& prediction, const PredictOp
   return order;
 }
 
+// The CSV header's names of the --keep-columns: their own, except that a name the output already
+// has (text, label, probability, a p_ column, or an earlier kept column) gets "input_" in front
+// until it is new, so that `--keep-columns label` gives input_label beside the predicted label.
+std::vector<std::string> csv_kept_names(const std::vector<std::string>& kept,
+                                        std::vector<std::string> taken) {
+  std::vector<std::string> names;
+  for (auto name : kept) {
+    while (std::find(taken.begin(), taken.end(), name) != taken.end()) name = "input_" + name;
+    taken.push_back(name);
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
 class Writer {
  public:
   Writer(const PredictOptions& options, const LabelSet& labels, int64_t heads, double share,
@@ -144,11 +158,12 @@ class Writer {
       return;
     }
     if (options_.format != "csv") return;
-    for (const auto& name : kept_names_) out_ << csv_escape(name) << ",";
-    out_ << "text,label,probability";
+    std::vector<std::string> own{"text", "label", "probability"};
     if (options_.all_scores) {
-      for (const auto& name : labels_.names()) out_ << "," << csv_escape("p_" + name);
+      for (const auto& name : labels_.names()) own.push_back("p_" + name);
     }
+    for (const auto& name : csv_kept_names(kept_names_, own)) out_ << csv_escape(name) << ",";
+    for (size_t k = 0; k < own.size(); ++k) out_ << (k > 0 ? "," : "") << csv_escape(own[k]);
     out_ << "\n";
   }
 
