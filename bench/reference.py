@@ -173,7 +173,7 @@ def main():
     parser.add_argument("--text-column", default="sentence")
     parser.add_argument("--label-column", default="label")
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--dim", type=int, default=128)
+    parser.add_argument("--dim", type=int, default=96)
     parser.add_argument("--attention-dim", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=2e-3)

@@ -153,9 +153,13 @@ def main():
     # AdamW on a sparse embedding gradient) to check that the two models agree in accuracy.
     for name, optimizer in [("python reference (plain)", "adamw"),
                             ("python reference (plain, lazy adamw)", "lazy")]:
+        # The plain model's dimensions, whatever senti's defaults are.
+        shape = json.load(open(f"{work}/plain/config.json"))["model"]
         command = ["/usr/bin/python3", f"{here}/reference.py", "--train", train_csv, "--eval",
                    dev_csv, "--tokenizer", f"{work}/plain/tokenizer.model", "--epochs",
-                   str(args.epochs), "--optimizer", optimizer]
+                   str(args.epochs), "--optimizer", optimizer,
+                   "--dim", str(shape["embedding_dim"]),
+                   "--attention-dim", str(shape["attention_dim"])]
         reference = run_reference(command + ["--seed", "1"] +
                                   (["--predict", big] if optimizer == "adamw" else []))
         systems[name] = {

@@ -9,7 +9,7 @@ namespace senti {
 /// Plain data (no LibTorch types) so the command-line layer can bind to it; the defaults here are
 /// the ones `--help` prints and the ones a model is trained with.
 struct ModelOptions {
-  int64_t embedding_dim = 128;  ///< width of token vectors (--dim), >= 4
+  int64_t embedding_dim = 96;   ///< width of token vectors (--dim), >= 4
   std::string encoder = "gru";  ///< context encoder: none, conv or gru (--encoder)
   int64_t kernel_size = 3;      ///< width of the conv encoder's window in tokens, odd, >= 1
   int64_t attention_dim = 64;   ///< hidden width of the additive attention scorer, >= 1
