@@ -73,17 +73,10 @@ TEST_CASE("packed matrix: the same floats as one fused multiply-add chain per el
     // The folded GRU's recurrent product and attention projection at the default --dim 96
     // (48 x 144, 96 x 64) and at 128 (64 x 192, 128 x 64), and shapes that leave part of a
     // vector, of a column group and of a block of rows.
-    for (const auto& [depth, columns] : std::vector<std::pair<int64_t, int64_t>>{{48, 144},
-                                                                                 {96, 64},
-                                                                                 {64, 192},
-                                                                                 {128, 64},
-                                                                                 {1, 1},
-                                                                                 {3, 7},
-                                                                                 {5, 8},
-                                                                                 {2, 9},
-                                                                                 {17, 100},
-                                                                                 {9, 97},
-                                                                                 {4, 300}}) {
+    const std::vector<std::pair<int64_t, int64_t>> shapes = {
+        {48, 144}, {96, 64}, {64, 192}, {128, 64}, {1, 1},  {3, 7},
+        {5, 8},    {2, 9},   {17, 100}, {9, 97},   {4, 300}};
+    for (const auto& [depth, columns] : shapes) {
       for (const int64_t count : {0, 1, 2, 3, 4, 5, 7, 8, 9}) {
         check_against_reference(kernel, depth, columns, count);
       }
