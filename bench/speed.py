@@ -149,12 +149,12 @@ def main():
     with open(big, "w", encoding="utf-8") as f:
         for i in range(args.predict_lines):
             f.write(lines[i % len(lines)].replace("\n", " ") + "\n")
+    # The plain model's dimensions, whatever senti's defaults are.
+    shape = json.load(open(f"{work}/plain/config.json"))["model"]
     # The reference as a Python user writes it (dense AdamW), and with senti's own update (lazy
     # AdamW on a sparse embedding gradient) to check that the two models agree in accuracy.
     for name, optimizer in [("python reference (plain)", "adamw"),
                             ("python reference (plain, lazy adamw)", "lazy")]:
-        # The plain model's dimensions, whatever senti's defaults are.
-        shape = json.load(open(f"{work}/plain/config.json"))["model"]
         command = ["/usr/bin/python3", f"{here}/reference.py", "--train", train_csv, "--eval",
                    dev_csv, "--tokenizer", f"{work}/plain/tokenizer.model", "--epochs",
                    str(args.epochs), "--optimizer", optimizer,
