@@ -32,20 +32,27 @@ class RowCounter {
   // occurrence. The table is kept at most an eighth full: at half full, probing past other rows
   // cost about 3% of the default model's prediction time (docs/BENCHMARKS.md).
   void count(const std::vector<int32_t>& rows) {
+    prepare(rows.size());
+    for (const int32_t row : rows) {
+      if (row >= 0) add(row);
+    }
+  }
+  // Makes room for a block of up to `rows` rows, to be counted one by one with add().
+  void prepare(size_t rows) {
     size_t capacity = 64;
-    while (capacity < 8 * rows.size()) capacity *= 2;
+    while (capacity < 8 * rows) capacity *= 2;
     if (slots_.size() < capacity) slots_.assign(capacity, Slot{});
     mask_ = capacity - 1;
     rows_.clear();
-    for (const int32_t row : rows) {
-      if (row < 0) continue;
-      const size_t slot = slot_of(row);
-      if (slots_[slot].row < 0) {
-        slots_[slot] = {row, 0};
-        rows_.push_back(slot);
-      }
-      ++slots_[slot].count;
+  }
+  // Counts one more occurrence of `row` (>= 0); returns its occurrences so far.
+  int32_t add(int32_t row) {
+    const size_t slot = slot_of(row);
+    if (slots_[slot].row < 0) {
+      slots_[slot] = {row, 0};
+      rows_.push_back(slot);
     }
+    return ++slots_[slot].count;
   }
   size_t size() const { return rows_.size(); }
   int32_t row(size_t i) const { return slots_[rows_[i]].row; }
@@ -137,6 +144,55 @@ void add_entries(const std::vector<Entry>& entries, const float* w, size_t class
     for (size_t c = 0; c < count; ++c) sums[c] += value * row_weights[c];
   }
   if (fixed) std::copy(sums, sums + count, out);
+}
+
+// Adds one block's part of the scores to `sums` (kClasses of them; `classes` when kClasses is 0,
+// a class count not known when compiling): the block's scale times the sum over its rows of
+// value times weights, value and scale being append_block's. The same numbers in one pass over
+// `rows` (-1: none, skipped), without the entries: a row seen again has its value raised to the
+// new count's, and the norm with it. `packed` holds each row's idf, then its weights. The path of
+// prediction; the evidence needs the entries.
+template <size_t kClasses>
+void add_block_scores(const std::vector<int32_t>& rows, const float* packed, size_t classes,
+                      RowCounter& counter, float* sums) {
+  constexpr bool fixed = kClasses > 0;
+  const size_t count = fixed ? kClasses : classes;
+  const size_t stride = count + 1;
+  // With a class count known when compiling, the block's sums stay in registers.
+  std::array<float, fixed ? kClasses : 1> local{};
+  thread_local std::vector<float> dynamic;
+  if constexpr (!fixed) dynamic.assign(count, 0.0f);
+  // The rows are scattered over megabytes: asking for all of them first lets their cache misses
+  // overlap instead of waiting for each in turn.
+  for (const int32_t row : rows) {
+    if (row >= 0) __builtin_prefetch(packed + static_cast<size_t>(row) * stride, 0, 1);
+  }
+  counter.prepare(rows.size());
+  double norm = 0.0;
+  for (const int32_t row : rows) {
+    if (row < 0) continue;
+    const float* entry = packed + static_cast<size_t>(row) * stride;
+    const int32_t occurrences = counter.add(row);
+    float delta = entry[0];  // tfidf_value(1, idf)
+    if (occurrences == 1) {
+      norm += static_cast<double>(delta) * delta;
+    } else {
+      const float before = tfidf_value(occurrences - 1, entry[0]);
+      const float after = tfidf_value(occurrences, entry[0]);
+      norm += static_cast<double>(after) * after - static_cast<double>(before) * before;
+      delta = after - before;
+    }
+    if constexpr (fixed) {
+      for (size_t c = 0; c < kClasses; ++c) local[c] += delta * entry[1 + c];
+    } else {
+      for (size_t c = 0; c < count; ++c) dynamic[c] += delta * entry[1 + c];
+    }
+  }
+  counter.clear();
+  if (norm <= 0.0) return;
+  const auto scale = static_cast<float>(1.0 / std::sqrt(norm));
+  const float* block = fixed ? local.data() : dynamic.data();
+  for (size_t c = 0; c < count; ++c) sums[c] += scale * block[c];
 }
 
 // Texts as rows of a sparse matrix (compressed rows): row i's entries are [offsets[i],
@@ -332,9 +388,24 @@ void TfidfModelImpl::probabilities(std::string_view text, float* out, ClassEvide
     return std::pair{chunk_at[span.begin], chunk_at[span.end - 1]};
   };
   const auto char_chunks = [&](size_t k) { return std::pair{char_chunk[k], char_chunk[k]}; };
+  const auto* b = bias.data_ptr<float>();
+  if (evidence == nullptr) {
+    std::copy(b, b + classes, out);
+    for (const auto* rows : {&word_rows, &char_rows}) {
+      if (classes == 2) {
+        add_block_scores<2>(*rows, packed_.data(), classes, counter, out);
+      } else if (classes == 3) {
+        add_block_scores<3>(*rows, packed_.data(), classes, counter, out);
+      } else {
+        add_block_scores<0>(*rows, packed_.data(), classes, counter, out);
+      }
+    }
+    softmax_in_place(out, classes);
+    return;
+  }
   const auto score_block = [&](const std::vector<int32_t>& rows, const auto& chunks_of) {
     const float scale = append_block(rows, inverse_df, stride, counter, entries);
-    if (evidence != nullptr && scale > 0.0f) {
+    if (scale > 0.0f) {
       // Each occurrence of an n-gram carries its share of the n-gram's value times the centred
       // weights, to its chunk (a word pair's: half to each of its two chunks).
       for (size_t k = 0; k < rows.size(); ++k) {
@@ -360,7 +431,6 @@ void TfidfModelImpl::probabilities(std::string_view text, float* out, ClassEvide
   };
   score_block(word_rows, word_chunks);
   score_block(char_rows, char_chunks);
-  const auto* b = bias.data_ptr<float>();
   if (classes == 2) {
     add_entries<2>(entries, w, classes, b, out);
   } else if (classes == 3) {
