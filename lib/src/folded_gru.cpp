@@ -19,10 +19,12 @@ namespace {
 
 // One GRU step for one text (senti/gru_gates.h): `inputs` i = W_ih x + b_ih, `recurrent`
 // W_hh h, `bias` b_hh. The arrays do not overlap (__restrict), which lets the loop be vectorized.
-SENTI_CPU_CLONES
-void gru_cell(const float* __restrict inputs, const float* __restrict recurrent,
-              const float* __restrict bias, int64_t hidden, float* __restrict state,
-              float* __restrict output) {
+// Inlined into gru_cells, and so built for each of its targets.
+inline __attribute__((always_inline)) void gru_cell(const float* __restrict inputs,
+                                                    const float* __restrict recurrent,
+                                                    const float* __restrict bias, int64_t hidden,
+                                                    float* __restrict state,
+                                                    float* __restrict output) {
   const float* i_r = inputs;
   const float* i_z = inputs + hidden;
   const float* i_n = inputs + 2 * hidden;
@@ -38,6 +40,18 @@ void gru_cell(const float* __restrict inputs, const float* __restrict recurrent,
                            .next;
     state[j] = next;
     output[j] = next;
+  }
+}
+
+// One GRU step for `rows` texts at once: text k's inputs at inputs[k], its W_hh h at
+// recurrent + k * 3 * hidden, its state at state + k * hidden, its output to outputs[k]. One call
+// per step, not one per text: the steps of different texts are independent, and in one loop the
+// CPU overlaps one text's chain of gate arithmetic with the next one's.
+SENTI_CPU_CLONES
+void gru_cells(const float* const* inputs, const float* recurrent, const float* bias,
+               int64_t hidden, int64_t rows, float* state, float* const* outputs) {
+  for (int64_t k = 0; k < rows; ++k) {
+    gru_cell(inputs[k], recurrent + k * 3 * hidden, bias, hidden, state + k * hidden, outputs[k]);
   }
 }
 
@@ -66,13 +80,15 @@ void prefetch(const float* data, int64_t count) {
 
 // Per-thread scratch space, kept between calls so that a batch allocates nothing.
 struct Workspace {
-  std::vector<float> outputs;    // [tokens][2 * hidden]
-  std::vector<float> state;      // [texts][hidden]
-  std::vector<float> recurrent;  // [texts][3 * hidden]
-  std::vector<float> projected;  // [tokens][attention_dim]
-  std::vector<float> scores;     // [tokens][heads]
-  std::vector<float> pooled;     // [heads * 2 * hidden]
-  std::vector<float> weights;    // [tokens of one text]
+  std::vector<float> outputs;        // [tokens][2 * hidden]
+  std::vector<float> state;          // [texts][hidden]
+  std::vector<float> recurrent;      // [texts][3 * hidden]
+  std::vector<float> projected;      // [tokens][attention_dim]
+  std::vector<float> scores;         // [tokens][heads]
+  std::vector<float> pooled;         // [heads * 2 * hidden]
+  std::vector<float> weights;        // [tokens of one text]
+  std::vector<const float*> inputs;  // per text running at a step: its row of the input table
+  std::vector<float*> targets;       // per text running at a step: where its output goes
 };
 
 Workspace& workspace() {
@@ -146,6 +162,8 @@ void FoldedGruModel::run_direction(const Direction& direction, bool reverse,
   const auto count = static_cast<int64_t>(order.size());
   space.state.assign(static_cast<size_t>(count * hidden_), 0.0f);
   space.recurrent.resize(static_cast<size_t>(count * gates));
+  space.inputs.resize(order.size());
+  space.targets.resize(order.size());
   const size_t longest = texts[order.front()]->size();
   // `order` runs from the longest text to the shortest: the texts still running at a step are
   // its first `active`.
@@ -175,11 +193,12 @@ void FoldedGruModel::run_direction(const Direction& direction, bool reverse,
     }
     for (int64_t row = 0; row < active; ++row) {
       const size_t text = order[static_cast<size_t>(row)];
-      gru_cell(
-          input_of(row), &space.recurrent[static_cast<size_t>(row * gates)], direction.bias.data(),
-          hidden_, &space.state[static_cast<size_t>(row * hidden_)],
-          outputs + (offsets[text] + position_of(row)) * 2 * hidden_ + (reverse ? hidden_ : 0));
+      space.inputs[static_cast<size_t>(row)] = input_of(row);
+      space.targets[static_cast<size_t>(row)] =
+          outputs + (offsets[text] + position_of(row)) * 2 * hidden_ + (reverse ? hidden_ : 0);
     }
+    gru_cells(space.inputs.data(), space.recurrent.data(), direction.bias.data(), hidden_, active,
+              space.state.data(), space.targets.data());
   }
 }
 
