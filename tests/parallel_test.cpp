@@ -2,6 +2,7 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <set>
@@ -56,6 +57,67 @@ TEST_CASE("parallel ranges: an exception in any range reaches the caller", "[par
                       "range failed");
     CHECK(finished == 1);  // the other range still ran to its end before the rethrow
   }
+}
+
+TEST_CASE("parallel chunks: every item once, in chunks each worker takes in order", "[parallel]") {
+  for (const size_t count : {0, 1, 5, 1000, 1001}) {
+    for (const size_t workers : {1, 2, 3}) {
+      std::vector<std::atomic<int>> seen(count);
+      std::mutex mutex;
+      std::vector<std::vector<size_t>> begins(workers);
+      senti::parallel_chunks(count, workers, /*chunk=*/64,
+                             [&](size_t worker, size_t begin, size_t end) {
+                               REQUIRE(worker < workers);
+                               CHECK(begin % 64 == 0);
+                               CHECK(end == std::min(count, begin + 64));
+                               for (size_t i = begin; i < end; ++i) ++seen[i];
+                               std::lock_guard<std::mutex> lock(mutex);
+                               begins[worker].push_back(begin);
+                             });
+      for (const auto& times : seen) CHECK(times == 1);
+      for (const auto& taken : begins) CHECK(std::is_sorted(taken.begin(), taken.end()));
+    }
+  }
+  // A chunk of 0 counts as 1.
+  size_t items = 0;
+  senti::parallel_chunks(3, 1, 0, [&](size_t, size_t begin, size_t end) {
+    CHECK(end == begin + 1);
+    ++items;
+  });
+  CHECK(items == 3);
+}
+
+TEST_CASE("parallel chunks: a thread that is held up takes fewer chunks", "[parallel]") {
+  // Worker 1 holds its first chunk until worker 0 has run 60: in equal shares each would run 50.
+  std::atomic<bool> one_started{false};
+  std::atomic<size_t> done_by_0{0};
+  std::vector<size_t> taken(2, 0);
+  const auto caller = std::this_thread::get_id();
+  senti::parallel_chunks(100, 2, 1, [&](size_t worker, size_t, size_t) {
+    if (worker == 0) {
+      CHECK(std::this_thread::get_id() == caller);
+      while (!one_started) std::this_thread::yield();
+      ++done_by_0;
+    } else {
+      one_started = true;
+      while (done_by_0 < 60) std::this_thread::yield();
+    }
+    ++taken[worker];
+  });
+  CHECK(taken[0] + taken[1] == 100);
+  CHECK(taken[0] >= 60);
+  CHECK(taken[1] >= 1);
+}
+
+TEST_CASE("parallel chunks: an exception stops new chunks and reaches the caller", "[parallel]") {
+  std::atomic<int> started{0};
+  CHECK_THROWS_WITH(senti::parallel_chunks(1000, 2, 1,
+                                           [&](size_t, size_t begin, size_t) {
+                                             ++started;
+                                             if (begin == 3) throw std::runtime_error("chunk 3");
+                                           }),
+                    "chunk 3");
+  CHECK(started < 1000);
 }
 
 TEST_CASE("serial OpenMP: one thread for this thread's parallel regions, then as before",

@@ -20,7 +20,8 @@ struct RandomModel {
   senti::test::TempDir dir;
   std::optional<senti::Predictor> predictor;
 
-  explicit RandomModel(senti::ModelOptions options, uint64_t seed)
+  /// With `zero_padding`, the padding piece's vector is 0, as training keeps it.
+  explicit RandomModel(senti::ModelOptions options, uint64_t seed, bool zero_padding = false)
       : tokenizer(senti::Tokenizer::train(senti::test::sample_texts(), tokenizer_options(),
                                           /*seed=*/1)) {
     torch::manual_seed(seed);
@@ -29,6 +30,7 @@ struct RandomModel {
     {
       torch::NoGradGuard no_grad;
       for (auto& parameter : model->parameters()) parameter.normal_(0.0, 0.5);
+      if (zero_padding) model->embedding->weight[senti::Tokenizer::kPadId].zero_();
     }
     const auto path = dir.file("model");
     const std::vector<std::string> names = {"neg", "pos", "mixed"};
@@ -98,6 +100,20 @@ struct RandomModel {
   }
 };
 
+// `count` texts of the sample sentences, text i being 1 + i % `lengths` of them in a row.
+std::vector<std::string> mixed_lengths(size_t count, size_t lengths) {
+  std::vector<std::string> texts;
+  const auto samples = senti::test::sample_texts();
+  for (size_t i = 0; texts.size() < count; ++i) {
+    std::string text = samples[i % samples.size()];
+    for (size_t extra = 0; extra < i % lengths; ++extra) {
+      text += " " + samples[(i + extra) % samples.size()];
+    }
+    texts.push_back(text);
+  }
+  return texts;
+}
+
 }  // namespace
 
 TEST_CASE("predictor: a plain model's folded answers match the module, on two threads",
@@ -140,14 +156,22 @@ TEST_CASE("predictor: a GRU model's batches, split between two threads, match th
 
   // Enough texts for two shares, short and long (long ones make smaller batches: the token
   // budget), so that each thread runs several batches of mixed lengths.
-  std::vector<std::string> texts;
-  const auto samples = senti::test::sample_texts();
-  for (size_t i = 0; texts.size() < 1400; ++i) {
-    std::string text = samples[i % samples.size()];
-    for (size_t extra = 0; extra < i % 5; ++extra) {
-      text += " " + samples[(i + extra) % samples.size()];
-    }
-    texts.push_back(text);
-  }
+  const auto texts = mixed_lengths(1400, 5);
   random.check(texts, random.predict_on_two_threads(texts, /*batch_size=*/16), /*stride=*/7);
+}
+
+TEST_CASE("predictor: a convolutional model's batches, dealt to two threads, match the module",
+          "[predictor]") {
+  // No folded form: the texts, sorted by length, are dealt to the threads in turn, and each runs
+  // its share through the module on one LibTorch thread.
+  senti::ModelOptions options;
+  options.encoder = "conv";
+  options.embedding_dim = 16;
+  options.attention_dim = 8;
+  options.num_classes = 3;
+  // A trained model's padding vector stays 0 (padding_idx); the random one's must be too, for a
+  // padded batch to score each text as it scores alone.
+  RandomModel random(options, /*seed=*/9, /*zero_padding=*/true);
+  const auto texts = mixed_lengths(1300, 4);
+  random.check(texts, random.predict_on_two_threads(texts, /*batch_size=*/32), /*stride=*/5);
 }

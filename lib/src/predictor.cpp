@@ -17,6 +17,9 @@ namespace {
 
 // Fewest texts worth a thread of their own: tokenizing one takes a few microseconds.
 constexpr size_t kGrain = 512;
+// Texts a thread tokenizes at a time when they are split: small enough that the threads finish
+// together, large enough that taking one costs nothing.
+constexpr size_t kChunk = 256;
 // Padded tokens a batch may hold, per text of --batch-size.
 constexpr size_t kTokensPerText = 24;
 
@@ -65,35 +68,58 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
   // only once the two models are mixed).
   const bool explain_linear = linear.model && with_attention && linear.share > 0.0;
   std::vector<ClassEvidence> linear_evidence(explain_linear ? texts.size() : 0);
-  // Each thread tokenizes its share of the texts and classifies them: a folded model one text at
-  // a time, the others in batches on one LibTorch thread each. The TF-IDF model, if any, reads
-  // them here as well. A share too small to split runs batched on all of LibTorch's threads.
-  const int threads = at::get_num_threads();
+  // First the threads tokenize the texts, a chunk at a time, and the TF-IDF model, if any, reads
+  // them as well; a model without an encoder (folded) classifies each chunk at once. Chunks go
+  // to whichever thread is free, so that a thread on a busier core does fewer of them: in equal
+  // shares the threads finished up to a fifth apart. A share too small to split runs on the
+  // calling thread.
   const bool split = range_count(texts.size(), workers(), kGrain) > 1;
-  parallel_ranges(texts.size(), workers(), kGrain, [&](size_t worker, size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      encoded[i] =
-          caches_[worker].encode_for_model(texts[i], bundle_.max_tokens, &predictions[i].truncated);
-      if (linear.model) {
-        linear.model->probabilities(texts[i], &linear_probabilities[i * classes],
-                                    explain_linear ? &linear_evidence[i] : nullptr,
-                                    &chunk_caches_[worker]);
-      }
-    }
-    if (folded_) {
-      run_folded(encoded, begin, end, with_attention, predictions);
-    } else if (split) {
-      if (folded_gru_) {
-        const SerialOpenMp serial;
-        run_batched(encoded, begin, end, with_attention, batch_size, predictions);
-      } else {
+  parallel_chunks(texts.size(), split ? workers() : 1, kChunk,
+                  [&](size_t worker, size_t begin, size_t end) {
+                    for (size_t i = begin; i < end; ++i) {
+                      encoded[i] = caches_[worker].encode_for_model(texts[i], bundle_.max_tokens,
+                                                                    &predictions[i].truncated);
+                      if (linear.model) {
+                        linear.model->probabilities(texts[i], &linear_probabilities[i * classes],
+                                                    explain_linear ? &linear_evidence[i] : nullptr,
+                                                    &chunk_caches_[worker]);
+                      }
+                    }
+                    if (folded_) run_folded(encoded, begin, end, with_attention, predictions);
+                  });
+  if (!folded_) {
+    // Then batches of texts of similar length (sorting keeps padding, and so wasted work, small):
+    // a folded GRU's one batch at a time to whichever thread is free, each thread on one thread of
+    // OpenMP; the module's in equal shares, each on one LibTorch thread (its setting changes once
+    // per share: changing it rebuilds LibTorch's thread pool). Too few texts to split run on all
+    // of LibTorch's threads.
+    std::vector<size_t> order(texts.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return encoded[a].size() < encoded[b].size(); });
+    const int threads = at::get_num_threads();
+    if (!split) {
+      run_batched(encoded, order.data(), order.size(), with_attention, batch_size, predictions);
+    } else if (folded_gru_) {
+      parallel_chunks(order.size(), workers(),
+                      static_cast<size_t>(std::max<int64_t>(1, batch_size)),
+                      [&](size_t, size_t begin, size_t end) {
+                        const SerialOpenMp serial;
+                        run_batched(encoded, order.data() + begin, end - begin, with_attention,
+                                    batch_size, predictions);
+                      });
+    } else {
+      // Dealt in turn, so that each share is still sorted and holds short and long texts alike.
+      const size_t shares = range_count(order.size(), workers(), kGrain);
+      std::vector<std::vector<size_t>> dealt(shares);
+      for (size_t k = 0; k < order.size(); ++k) dealt[k % shares].push_back(order[k]);
+      parallel_ranges(shares, shares, 1, [&](size_t share, size_t, size_t) {
         const SerialTorch serial(threads);
-        run_batched(encoded, begin, end, with_attention, batch_size, predictions);
-      }
+        run_batched(encoded, dealt[share].data(), dealt[share].size(), with_attention, batch_size,
+                    predictions);
+      });
     }
-  });
-  if (!folded_ && !split)
-    run_batched(encoded, 0, texts.size(), with_attention, batch_size, predictions);
+  }
   if (with_attention) {
     for (size_t i = 0; i < texts.size(); ++i)
       show_unknown_text(texts[i], encoded[i], predictions[i]);
@@ -137,22 +163,17 @@ void Predictor::run_folded(const std::vector<std::vector<int64_t>>& encoded, siz
   }
 }
 
-void Predictor::run_batched(const std::vector<std::vector<int64_t>>& encoded, size_t first,
-                            size_t last, bool with_attention, int64_t batch_size,
+void Predictor::run_batched(const std::vector<std::vector<int64_t>>& encoded, const size_t* order,
+                            size_t count, bool with_attention, int64_t batch_size,
                             std::vector<Prediction>& predictions) const {
   c10::InferenceMode inference;  // per thread
-  // Sorting by length keeps padding, and so wasted work, small.
-  std::vector<size_t> order(last - first);
-  std::iota(order.begin(), order.end(), first);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return encoded[a].size() < encoded[b].size(); });
   const int64_t classes = bundle_.labels.size();
-  for (size_t begin = 0, end = 0; begin < order.size(); begin = end) {
+  for (size_t begin = 0, end = 0; begin < count; begin = end) {
     // Up to batch_size texts, fewer when they are long: a batch's tensors grow with its texts
     // times its longest text, and long texts made the peak memory several times that of short.
     end = begin + 1;
     const size_t budget = static_cast<size_t>(batch_size) * kTokensPerText;
-    while (end < order.size() && end - begin < static_cast<size_t>(batch_size) &&
+    while (end < count && end - begin < static_cast<size_t>(batch_size) &&
            (end - begin + 1) * encoded[order[end]].size() <= budget) {
       ++end;
     }

@@ -30,9 +30,10 @@ struct Prediction {
 /// Texts are tokenized through per-thread WordCaches (SentencePiece's encoder may be called from
 /// several threads at once: google/sentencepiece issues 207 and 657). A model without a context
 /// encoder runs as a FoldedBagModel (per-piece tables, one text at a time); the others run in
-/// batches of texts of similar length, each thread its own share of the texts on one thread of
-/// OpenBLAS and LibTorch (a share too small to split runs on all of them): a GRU model as a
-/// FoldedGruModel (per-piece tables of its gates' inputs), the rest through the module. A model
+/// batches of texts of similar length, each on one thread of OpenBLAS and LibTorch (too few texts
+/// to split run on all of them): a GRU model as a FoldedGruModel (per-piece tables of its gates'
+/// inputs), each batch taken by whichever thread is free, the rest through the module, each
+/// thread an equal share of the batches. A model
 /// with a TF-IDF part (LinearPart) mixes its probabilities in; the attention shown is the neural
 /// classifier's, and the TF-IDF model's part is explained by its evidence per word.
 class Predictor {
@@ -48,8 +49,9 @@ class Predictor {
  private:
   void run_folded(const std::vector<std::vector<int64_t>>& encoded, size_t begin, size_t end,
                   bool with_attention, std::vector<Prediction>& predictions) const;
-  void run_batched(const std::vector<std::vector<int64_t>>& encoded, size_t first, size_t last,
-                   bool with_attention, int64_t batch_size,
+  /// Classifies texts order[0, count) (sorted by length) in batches, in that order.
+  void run_batched(const std::vector<std::vector<int64_t>>& encoded, const size_t* order,
+                   size_t count, bool with_attention, int64_t batch_size,
                    std::vector<Prediction>& predictions) const;
   /// Classifies one batch with folded_gru_; `targets[k]` is where text k's answer goes.
   void run_folded_gru(const std::vector<const std::vector<int64_t>*>& sequences,
