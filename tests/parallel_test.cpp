@@ -1,9 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -118,6 +122,61 @@ TEST_CASE("parallel chunks: an exception stops new chunks and reaches the caller
                                            }),
                     "chunk 3");
   CHECK(started < 1000);
+}
+
+TEST_CASE("parallel chunks: the threads are kept from one call to the next", "[parallel]") {
+  // What worker 1's thread has counted in its thread-local counter (a new thread starts at 0).
+  const auto calls_seen_by_worker_1 = [] {
+    int seen = 0;
+    std::atomic<bool> both{false};
+    senti::parallel_chunks(2, 2, 1, [&](size_t worker, size_t, size_t) {
+      thread_local int calls = 0;
+      if (worker == 1) seen = ++calls;
+      // Each worker holds its chunk until the other has one, so that worker 1 always takes one.
+      if (worker == 1) both = true;
+      for (int spin = 0; spin < 1000000 && !both; ++spin) std::this_thread::yield();
+    });
+    return seen;
+  };
+  const int first = calls_seen_by_worker_1();
+  CHECK(first >= 1);
+  CHECK(calls_seen_by_worker_1() == first + 1);
+
+  // A forked child has none of the parent's threads: it starts its own.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    std::atomic<size_t> items{0};
+    senti::parallel_chunks(100, 2, 10,
+                           [&](size_t, size_t begin, size_t end) { items += end - begin; });
+    std::_Exit(items == 100 ? 0 : 1);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("parallel chunks: calls inside a chunk and from several threads at once", "[parallel]") {
+  // The kept threads serve one call at a time; the others start threads of their own.
+  std::atomic<size_t> items{0};
+  senti::parallel_chunks(8, 2, 1, [&](size_t, size_t, size_t) {
+    senti::parallel_chunks(50, 2, 5,
+                           [&](size_t, size_t begin, size_t end) { items += end - begin; });
+  });
+  CHECK(items == 8 * 50);
+  items = 0;
+  std::vector<std::thread> callers;
+  for (int caller = 0; caller < 3; ++caller) {
+    callers.emplace_back([&] {
+      for (int call = 0; call < 20; ++call) {
+        senti::parallel_chunks(100, 2, 7,
+                               [&](size_t, size_t begin, size_t end) { items += end - begin; });
+      }
+    });
+  }
+  for (auto& thread : callers) thread.join();
+  CHECK(items == 3 * 20 * 100);
 }
 
 TEST_CASE("serial OpenMP: one thread for this thread's parallel regions, then as before",

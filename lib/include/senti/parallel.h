@@ -39,10 +39,13 @@ void parallel_ranges(size_t count, size_t workers, size_t grain,
 
 /// Runs body(worker, begin, end) over [0, count) cut into consecutive chunks of `chunk` items
 /// (the last may be shorter), each taken by whichever of at most `workers` threads is free first:
-/// worker 0 is the calling thread, the others new threads. Unlike parallel_ranges, threads that
-/// run faster (a core shared with other work, texts that are shorter) take more chunks, instead of
-/// the others waiting for them at the end. A worker runs its chunks in ascending order. Waits for
-/// all of them; after an exception no new chunk starts, and the first (by worker) is rethrown.
+/// worker 0 is the calling thread. Unlike parallel_ranges, threads that run faster (a core shared
+/// with other work, texts that are shorter) take more chunks, instead of the others waiting for
+/// them at the end. A worker runs its chunks in ascending order. The other workers run on threads
+/// kept from one call to the next (so their thread-local state lasts), or on new threads while
+/// another call has those (calls from several threads at once, or from inside a chunk) and in a
+/// forked child. Waits for all of them; after an exception no new chunk starts, and the first (by
+/// worker) is rethrown.
 void parallel_chunks(size_t count, size_t workers, size_t chunk,
                      const std::function<void(size_t worker, size_t begin, size_t end)>& body);
 
