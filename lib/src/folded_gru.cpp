@@ -89,6 +89,9 @@ struct Workspace {
   std::vector<float> weights;        // [tokens of one text]
   std::vector<const float*> inputs;  // per text running at a step: its row of the input table
   std::vector<float*> targets;       // per text running at a step: where its output goes
+  std::vector<const int64_t*> ids;   // per text, in the order of the rows: its piece ids
+  std::vector<size_t> sizes;         // ... how many
+  std::vector<float*> outputs_of;    // ... where its first token's output goes
 };
 
 Workspace& workspace() {
@@ -164,25 +167,33 @@ void FoldedGruModel::run_direction(const Direction& direction, bool reverse,
   space.recurrent.resize(static_cast<size_t>(count * gates));
   space.inputs.resize(order.size());
   space.targets.resize(order.size());
-  const size_t longest = texts[order.front()]->size();
+  // Per row (text in `order`): its ids, its length, and where its outputs go.
+  space.ids.resize(order.size());
+  space.sizes.resize(order.size());
+  space.outputs_of.resize(order.size());
+  for (size_t row = 0; row < order.size(); ++row) {
+    const auto& ids = *texts[order[row]];
+    space.ids[row] = ids.data();
+    space.sizes[row] = ids.size();
+    space.outputs_of[row] = outputs + offsets[order[row]] * 2 * hidden_ + (reverse ? hidden_ : 0);
+  }
+  const size_t longest = space.sizes.front();
   // `order` runs from the longest text to the shortest: the texts still running at a step are
   // its first `active`.
   auto active = count;
   for (size_t step = 0; step < longest; ++step) {
-    while (texts[order[static_cast<size_t>(active - 1)]]->size() <= step) --active;
-    // The position this step reads in the text at `row`, and that token's row of the folded
-    // input table (3 * hidden floats, at a random place in a table of several megabytes).
-    const auto position_of = [&](int64_t row) {
-      const size_t size = texts[order[static_cast<size_t>(row)]]->size();
-      return reverse ? size - 1 - step : step;
-    };
-    const auto input_of = [&](int64_t row) {
-      const auto& ids = *texts[order[static_cast<size_t>(row)]];
-      return &direction.inputs[static_cast<size_t>(ids[position_of(row)] * gates)];
-    };
-    // Asking for every text's input row before the recurrent product lets memory deliver them
-    // while the product runs.
-    for (int64_t row = 0; row < active; ++row) prefetch(input_of(row), gates);
+    while (space.sizes[static_cast<size_t>(active - 1)] <= step) --active;
+    // Each running text's token at this step, its row of the folded input table (3 * hidden
+    // floats, at a random place in a table of several megabytes), and where its output goes.
+    // Asking for every input row before the recurrent product lets memory deliver them while the
+    // product runs.
+    for (size_t row = 0; row < static_cast<size_t>(active); ++row) {
+      const size_t position = reverse ? space.sizes[row] - 1 - step : step;
+      const float* input = &direction.inputs[static_cast<size_t>(space.ids[row][position] * gates)];
+      prefetch(input, gates);
+      space.inputs[row] = input;
+      space.targets[row] = space.outputs_of[row] + position * 2 * hidden_;
+    }
     if (step == 0) {
       std::fill_n(space.recurrent.begin(), active * gates, 0.0f);  // W_hh 0
     } else if (direction.packed.rows() > 0) {
@@ -190,12 +201,6 @@ void FoldedGruModel::run_direction(const Direction& direction, bool reverse,
     } else {
       auto product = view(space.recurrent.data(), active, gates);
       torch::mm_out(product, view(space.state.data(), active, hidden_), direction.recurrent);
-    }
-    for (int64_t row = 0; row < active; ++row) {
-      const size_t text = order[static_cast<size_t>(row)];
-      space.inputs[static_cast<size_t>(row)] = input_of(row);
-      space.targets[static_cast<size_t>(row)] =
-          outputs + (offsets[text] + position_of(row)) * 2 * hidden_ + (reverse ? hidden_ : 0);
     }
     gru_cells(space.inputs.data(), space.recurrent.data(), direction.bias.data(), hidden_, active,
               space.state.data(), space.targets.data());
