@@ -70,8 +70,13 @@ class KeptThreads {
   // has them (parallel_chunks from several threads at once, or from inside a chunk) and in a
   // child process forked since they started.
   bool try_run(size_t count, const std::function<void(size_t)>& run) {
-    std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
-    if (!busy.owns_lock() || pid_ != ::getpid()) return false;
+    // A flag, not a mutex: a call from inside a chunk run on the calling thread would try to lock
+    // a mutex its thread holds.
+    if (pid_ != ::getpid() || busy_.exchange(true)) return false;
+    struct Release {
+      std::atomic<bool>& busy;
+      ~Release() { busy = false; }
+    } release{busy_};
     {
       std::lock_guard<std::mutex> lock(mutex_);
       while (threads_.size() + 1 < count) {
@@ -109,8 +114,8 @@ class KeptThreads {
   }
 
   const pid_t pid_;
-  std::mutex busy_;   // held by the call using the threads
-  std::mutex mutex_;  // guards what follows
+  std::atomic<bool> busy_{false};  // set by the call using the threads
+  std::mutex mutex_;               // guards what follows
   std::condition_variable wake_, done_;
   std::vector<std::thread> threads_;  // worker k is threads_[k - 1]
   const std::function<void(size_t)>* job_ = nullptr;
