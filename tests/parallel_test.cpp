@@ -125,13 +125,20 @@ TEST_CASE("parallel chunks: an exception stops new chunks and reaches the caller
 }
 
 TEST_CASE("parallel chunks: the threads are kept from one call to the next", "[parallel]") {
-  // What worker 1's thread has counted in its thread-local counter (a new thread starts at 0).
+  // How many calls worker 1's thread has counted in its thread-local counter (a new thread starts
+  // at 0). A worker may take both chunks of a call: each call counts once.
+  static int call = 0;
   const auto calls_seen_by_worker_1 = [] {
     int seen = 0;
     std::atomic<bool> both{false};
+    ++call;
     senti::parallel_chunks(2, 2, 1, [&](size_t worker, size_t, size_t) {
-      thread_local int calls = 0;
-      if (worker == 1) seen = ++calls;
+      thread_local int calls = 0, last_call = 0;
+      if (worker == 1 && last_call != call) {
+        last_call = call;
+        ++calls;
+      }
+      if (worker == 1) seen = calls;
       // Each worker holds its chunk until the other has one, so that worker 1 always takes one.
       if (worker == 1) both = true;
       for (int spin = 0; spin < 1000000 && !both; ++spin) std::this_thread::yield();
